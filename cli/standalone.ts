@@ -1,0 +1,120 @@
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { dagsFolder } from "../core/dagbag/dagbag.ts";
+import { loadSecretKey } from "../core/execution-token.ts";
+import type { Database } from "../core/store/database.ts";
+import { migrate } from "../core/store/migrate.ts";
+import { openDatabase, updraftHome } from "../core/store/open.ts";
+import { LocalExecutor } from "../executor/local-executor.ts";
+import { DagProcessor } from "../scheduler/dag-processor/dag-processor.ts";
+import { Scheduler, SCHEDULER_CHANNEL } from "../scheduler/scheduler.ts";
+import { createApp, listen, type RunningServer } from "../webserver/app.ts";
+import { ensureAdminUser } from "../webserver/auth/standalone-admin.ts";
+import { restApiRouter } from "../webserver/api/router.ts";
+
+export interface StandaloneOptions {
+  port?: number;
+  home?: string;
+  dagsFolder?: string;
+  /** An open database to use (tests); otherwise UPDRAFT_DATABASE_URL or the embedded one in `home`. */
+  db?: Database;
+  parallelism?: number;
+  /** How often the DAG processor looks for new and changed files. Default 5 s (UPDRAFT_DAG_DIR_LIST_INTERVAL). */
+  dagProcessorIntervalMs?: number;
+  zombieThresholdMs?: number;
+  /** Serve the REST API (standalone). `updraft scheduler` serves only the execution API its runners use. */
+  restApi?: boolean;
+  log?: (message: string) => void;
+}
+
+export interface Standalone {
+  url: string;
+  home: string;
+  db: Database;
+  scheduler: Scheduler;
+  executor: LocalExecutor;
+  dagProcessor: DagProcessor;
+  adminPassword: string | null;
+  /** Parse the DAGs folder now (instead of waiting for the next interval). */
+  parseDags(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The file through which CLI commands find a running standalone (the embedded database is open in it). */
+export const STANDALONE_FILE = "standalone.json";
+
+/**
+ * `updraft standalone`: migrate, make sure an admin user exists, then run the DAG processor, scheduler, local executor
+ * and webserver in this one process (the embedded database allows one process only).
+ */
+export async function startStandalone(options: StandaloneOptions = {}): Promise<Standalone> {
+  const log = options.log ?? ((m: string) => console.log(m));
+  const home = resolve(options.home ?? updraftHome());
+  await mkdir(home, { recursive: true });
+  const db = options.db ?? (await openDatabase({ url: process.env.UPDRAFT_DATABASE_URL || undefined, home }));
+  await migrate(db, (m) => log(`Applied migration ${String(m.version).padStart(4, "0")}_${m.name}`));
+  const adminPassword = await ensureAdminUser(db, home, log);
+  const secret = loadSecretKey(home);
+  const executor = new LocalExecutor({ parallelism: options.parallelism, env: { UPDRAFT_HOME: home } });
+
+  let scheduler: Scheduler | undefined;
+  const app = createApp({
+    db,
+    secret,
+    hooks: {
+      onTryFinished: (claims) => {
+        const key = `${claims.dagId}\u0000${claims.runId}`;
+        scheduler?.wake(key);
+        if (db.capabilities.crossProcessNotify) void db.notify(SCHEDULER_CHANNEL, key).catch(() => {});
+      },
+    },
+    routers: options.restApi === false ? [] : [{ path: "/api/v1", router: restApiRouter(db, { onChange: () => scheduler?.runsCreated() }) }],
+  });
+  const server: RunningServer = await listen(app, options.port ?? Number(process.env.UPDRAFT_PORT ?? 8080));
+  scheduler = new Scheduler(db, { executor, apiUrl: server.url, home, secret, zombieThresholdMs: options.zombieThresholdMs, log: (m) => log(`[scheduler] ${m}`) });
+  const dagProcessor = new DagProcessor(db, { dagsFolder: resolve(options.dagsFolder ?? dagsFolder()) });
+
+  const parseDags = async () => {
+    const report = await dagProcessor.processOnce();
+    if (report.filesParsed > 0 || report.deactivated.length > 0) {
+      log(`[dag-processor] parsed ${report.filesParsed} file(s): ${report.dagsStored.length} DAG(s), ${report.importErrors} import error(s)`);
+      scheduler!.wake();
+    }
+  };
+  await parseDags();
+  await executor.start();
+  await scheduler.start();
+  const interval = options.dagProcessorIntervalMs ?? Number(process.env.UPDRAFT_DAG_DIR_LIST_INTERVAL ?? 5) * 1000;
+  let parsing = Promise.resolve();
+  const timer = setInterval(() => {
+    parsing = parsing.then(parseDags).catch((error) => log(`[dag-processor] ${(error as Error).message}`));
+  }, interval);
+
+  const descriptor = options.restApi === false ? null : join(home, STANDALONE_FILE);
+  if (descriptor) await writeFile(descriptor, JSON.stringify({ pid: process.pid, url: server.url, started_at: new Date().toISOString() }));
+  log(`Updraft is running at ${server.url} (database: ${db.description}, DAGs: ${options.dagsFolder ?? dagsFolder()})`);
+
+  let stopped = false;
+  return {
+    url: server.url,
+    home,
+    db,
+    scheduler,
+    executor,
+    dagProcessor,
+    adminPassword,
+    parseDags,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      await parsing;
+      await scheduler!.stop();
+      await executor.stop();
+      await dagProcessor.close();
+      await server.close();
+      if (descriptor) await rm(descriptor, { force: true });
+      if (!options.db) await db.close();
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { collectCreatedDags } from "../dag-context.ts";
+import { DAG } from "../dag.ts";
+import { didYouMean } from "../suggest.ts";
+import { findDagFiles } from "./find-dag-files.ts";
+import { toImportError, type ImportError } from "./import-error.ts";
+
+export const DEFAULT_DAGS_FOLDER = "dags";
+
+export function dagsFolder(): string {
+  return resolve(process.env.UPDRAFT_DAGS_FOLDER ?? DEFAULT_DAGS_FOLDER);
+}
+
+/**
+ * Every DAG of a folder (Airflow's DagBag). A file that throws, or defines a broken DAG, becomes an import error
+ * naming the file and line; the other files keep loading. A dag id defined twice is an import error of the second file.
+ */
+export class DagBag {
+  readonly dags = new Map<string, DAG>();
+  readonly importErrors: ImportError[] = [];
+  readonly files: string[] = [];
+  loadMs = 0;
+
+  constructor(readonly folder: string) {}
+
+  static async load(folder = dagsFolder()): Promise<DagBag> {
+    const bag = new DagBag(resolve(folder));
+    const started = performance.now();
+    let files: string[];
+    try {
+      files = (await stat(bag.folder)).isDirectory() ? await findDagFiles(bag.folder) : [bag.folder];
+    } catch {
+      throw new Error(`DAGs folder "${bag.folder}" does not exist: create it, or set UPDRAFT_DAGS_FOLDER to the folder holding your DAG files.`);
+    }
+    for (const file of files) await bag.loadFile(file);
+    bag.loadMs = performance.now() - started;
+    return bag;
+  }
+
+  async loadFile(file: string): Promise<void> {
+    this.files.push(file);
+    let found: DAG[];
+    try {
+      const { result: module, created } = await collectCreatedDags(() => importFresh(file));
+      found = unique([...exportedDags(module as Record<string, unknown>), ...created]);
+    } catch (error) {
+      this.importErrors.push(toImportError(file, error));
+      return;
+    }
+    for (const dag of found) {
+      try {
+        dag.validate();
+      } catch (error) {
+        this.importErrors.push(toImportError(file, error));
+        return;
+      }
+      const existing = this.dags.get(dag.dagId);
+      if (existing && existing !== dag) {
+        this.importErrors.push({
+          file, line: null, column: null, kind: "DUPLICATE_DAG_ID",
+          message: `DAG id "${dag.dagId}" is already defined in ${existing.fileloc}: every DAG needs its own dagId.`,
+        });
+        return;
+      }
+    }
+    for (const dag of found) {
+      dag.fileloc = file;
+      this.dags.set(dag.dagId, dag);
+    }
+  }
+
+  getDag(dagId: string): DAG {
+    const dag = this.dags.get(dagId);
+    if (dag) return dag;
+    const broken = this.importErrors.find((e) => e.message.includes(`"${dagId}"`));
+    const hint = broken ? ` It may be in ${broken.file}, which failed to load: ${broken.message}` : didYouMean(dagId, this.dags.keys());
+    throw new DagNotFoundError(dagId, `DAG "${dagId}" not found in ${this.folder}.${hint}`);
+  }
+}
+
+export class DagNotFoundError extends Error {
+  readonly code = "DAG_NOT_FOUND";
+  constructor(readonly dagId: string, message: string) {
+    super(message);
+  }
+}
+
+let generation = 0;
+
+/** Imports a file anew (a query string defeats the module cache, so an edited file is re-read). */
+async function importFresh(file: string): Promise<unknown> {
+  const { mtimeMs } = await stat(file);
+  return import(`${pathToFileURL(file).href}?mtime=${mtimeMs}&g=${generation++}`);
+}
+
+function exportedDags(module: Record<string, unknown>): DAG[] {
+  const dags: DAG[] = [];
+  for (const value of Object.values(module)) {
+    if (value instanceof DAG) dags.push(value);
+    else if (Array.isArray(value)) for (const item of value) if (item instanceof DAG) dags.push(item);
+  }
+  return dags;
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}

@@ -1,0 +1,105 @@
+import { mkdir } from "node:fs/promises";
+import { PGlite, type PGliteOptions, type Transaction } from "@electric-sql/pglite";
+import type { Capabilities, Database, Queryable, QueryResult } from "./database.ts";
+import { databaseError } from "./errors.ts";
+import { INT8_OID, parseInt8 } from "./type-parsers.ts";
+
+const CAPABILITIES: Capabilities = { multiProcess: false, crossProcessNotify: false };
+const OPTIONS: PGliteOptions = { parsers: { [INT8_OID]: parseInt8 } };
+
+function wrap(target: PGlite | Transaction, description: string): Queryable {
+  return {
+    async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+      try {
+        const result = await target.query<R>(sql, params as unknown[]);
+        // PGlite counts only written rows in affectedRows (0 for a SELECT).
+        return { rows: result.rows, rowCount: result.rows.length > 0 ? result.rows.length : (result.affectedRows ?? 0) };
+      } catch (error) {
+        throw databaseError(error, description, sql);
+      }
+    },
+    async exec(sql: string): Promise<void> {
+      try {
+        await target.exec(sql);
+      } catch (error) {
+        throw databaseError(error, description, sql);
+      }
+    },
+  };
+}
+
+export interface PgliteOpenOptions {
+  /** Runs after the database is closed (the embedded lock's release). */
+  onClose?: () => Promise<void>;
+}
+
+/**
+ * The embedded database: PGlite in a data directory (or in memory). One connection in one process; PGlite runs
+ * statements one at a time and its `transaction()` holds everything else back until it ends, rolling back on error,
+ * so a failed statement never leaves the connection aborted for later queries.
+ */
+export class PgliteDatabase implements Database {
+  readonly kind = "pglite" as const;
+  readonly capabilities = CAPABILITIES;
+  private readonly queryable: Queryable;
+  private closed = false;
+
+  private constructor(
+    private readonly pg: PGlite,
+    readonly description: string,
+    private readonly onClose?: () => Promise<void>,
+  ) {
+    this.queryable = wrap(pg, description);
+  }
+
+  static async open(dataDir?: string, options: PgliteOpenOptions = {}): Promise<PgliteDatabase> {
+    if (dataDir) await mkdir(dataDir, { recursive: true });
+    const pg = await PGlite.create({ ...OPTIONS, dataDir });
+    return new PgliteDatabase(pg, dataDir ? `embedded PGlite at ${dataDir}` : "embedded PGlite in memory", options.onClose);
+  }
+
+  /**
+   * A new in-memory database holding a copy of `dump()`'s. Loading a dump skips initdb: 0.7 s instead of 2.6–4 s
+   * (measured), which is what makes a fresh migrated database per test affordable.
+   */
+  static async fromDump(dump: Blob): Promise<PgliteDatabase> {
+    const pg = await PGlite.create({ ...OPTIONS, loadDataDir: dump });
+    return new PgliteDatabase(pg, "embedded PGlite in memory");
+  }
+
+  /** The whole data directory as an uncompressed tarball, for `fromDump`. */
+  dump(): Promise<Blob> {
+    return this.pg.dumpDataDir("none");
+  }
+
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+    return this.queryable.query<R>(sql, params);
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.queryable.exec(sql);
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.pg.transaction((tx) => fn(wrap(tx, this.description)));
+  }
+
+  async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+    const unlisten = await this.pg.listen(channel, onNotify);
+    return () => unlisten();
+  }
+
+  async notify(channel: string, payload: string): Promise<void> {
+    await this.query("SELECT pg_notify($1, $2)", [channel, payload]);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.pg.close();
+    } finally {
+      await this.onClose?.();
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import type { DagRunState, DagRunType, JsonObject } from "../../types.ts";
+import type { Queryable } from "../database.ts";
+
+/** A dag_run row as the scheduler, API and runners use it. */
+export interface DagRunRow {
+  id: number;
+  dag_id: string;
+  run_id: string;
+  run_type: DagRunType;
+  state: DagRunState;
+  logical_date: Date;
+  data_interval_start: Date | null;
+  data_interval_end: Date | null;
+  conf: JsonObject;
+  external_trigger: boolean;
+  queued_at: Date | null;
+  start_date: Date | null;
+  end_date: Date | null;
+  dag_hash: string | null;
+  note: string | null;
+}
+
+export interface NewDagRun {
+  dagId: string;
+  runId: string;
+  runType: DagRunType;
+  logicalDate: Date;
+  dataIntervalStart: Date;
+  dataIntervalEnd: Date;
+  conf: JsonObject;
+  externalTrigger: boolean;
+  state: "queued" | "running";
+  dagHash: string | null;
+  note?: string | null;
+}
+
+/**
+ * Creates a DagRun. Returns null when a run with that run id or logical date exists already (both are unique per DAG).
+ * Parameters: dag_id, run_id, run_type, state, logical_date, data_interval_start, data_interval_end, conf,
+ * external_trigger, dag_hash, note.
+ */
+export async function insertDagRun(db: Queryable, run: NewDagRun): Promise<DagRunRow | null> {
+  const { rows } = await db.query<DagRunRow>(
+    `INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, data_interval_start, data_interval_end, conf,
+                          external_trigger, dag_hash, note, queued_at, start_date)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now(), CASE WHEN $4 = 'running' THEN now() END)
+     ON CONFLICT DO NOTHING
+     RETURNING *`,
+    [run.dagId, run.runId, run.runType, run.state, run.logicalDate, run.dataIntervalStart, run.dataIntervalEnd, run.conf, run.externalTrigger, run.dagHash, run.note ?? null],
+  );
+  return rows[0] ?? null;
+}
+
+export async function getDagRun(db: Queryable, dagId: string, runId: string): Promise<DagRunRow | null> {
+  const { rows } = await db.query<DagRunRow>("SELECT * FROM dag_run WHERE dag_id = $1 AND run_id = $2", [dagId, runId]);
+  return rows[0] ?? null;
+}
+
+/**
+ * Moves queued runs to running while their DAG has fewer than max_active_runs running (Airflow's step "start queued
+ * runs"), oldest logical date first. Rows are locked with SKIP LOCKED so two schedulers never start the same run.
+ * Returns the started runs.
+ */
+export async function startQueuedRuns(db: Queryable, limit: number): Promise<DagRunRow[]> {
+  const { rows } = await db.query<DagRunRow>(
+    `WITH locked AS (
+       SELECT r.id, r.dag_id, r.logical_date
+         FROM dag_run r JOIN dag d ON d.dag_id = r.dag_id
+        WHERE r.state = 'queued' AND NOT d.is_paused
+        ORDER BY r.logical_date
+        LIMIT $1
+        FOR UPDATE OF r SKIP LOCKED
+     ), ranked AS (
+       SELECT id, dag_id, row_number() OVER (PARTITION BY dag_id ORDER BY logical_date, id) AS position FROM locked
+     ), running AS (
+       SELECT dag_id, count(*) AS n FROM dag_run WHERE state = 'running' GROUP BY dag_id
+     )
+     UPDATE dag_run SET state = 'running', start_date = now()
+       FROM ranked c JOIN dag d ON d.dag_id = c.dag_id LEFT JOIN running ON running.dag_id = c.dag_id
+      WHERE dag_run.id = c.id AND c.position + coalesce(running.n, 0) <= d.max_active_runs
+     RETURNING dag_run.*`,
+    [limit],
+  );
+  return rows;
+}
+
+/**
+ * Running runs of unpaused DAGs to examine — all of them, or only the (dag_id, run_id) pairs given — least recently
+ * examined first; locked with SKIP LOCKED so another scheduler takes the others.
+ */
+export async function lockRunsToSchedule(db: Queryable, limit: number, dagIds: readonly string[] | null, runIds: readonly string[] | null): Promise<DagRunRow[]> {
+  const { rows } = await db.query<DagRunRow>(
+    `SELECT r.* FROM dag_run r JOIN dag d ON d.dag_id = r.dag_id
+      WHERE r.state = 'running' AND NOT d.is_paused
+        AND ($2::text[] IS NULL OR (r.dag_id, r.run_id) IN (SELECT * FROM unnest($2::text[], $3::text[])))
+      ORDER BY r.last_scheduling_decision NULLS FIRST, r.logical_date
+      LIMIT $1
+      FOR UPDATE OF r SKIP LOCKED`,
+    [limit, dagIds, runIds],
+  );
+  return rows;
+}
+
+/** Finishes a run (guarded: only a running run finishes). Parameters: id, state. */
+export async function finishDagRun(db: Queryable, id: number, state: "success" | "failed"): Promise<boolean> {
+  const { rowCount } = await db.query(
+    "UPDATE dag_run SET state = $2, end_date = now(), last_scheduling_decision = now() WHERE id = $1 AND state = 'running'",
+    [id, state],
+  );
+  return rowCount === 1;
+}
+
+export async function touchSchedulingDecision(db: Queryable, ids: readonly number[]): Promise<void> {
+  if (ids.length) await db.query("UPDATE dag_run SET last_scheduling_decision = now() WHERE id = ANY($1::bigint[])", [ids]);
+}
+
+/** The latest successful run before this logical date (Airflow's prev_*_success context values). */
+export async function previousSuccessfulRun(db: Queryable, dagId: string, before: Date): Promise<DagRunRow | null> {
+  const { rows } = await db.query<DagRunRow>(
+    "SELECT * FROM dag_run WHERE dag_id = $1 AND state = 'success' AND logical_date < $2 ORDER BY logical_date DESC LIMIT 1",
+    [dagId, before],
+  );
+  return rows[0] ?? null;
+}

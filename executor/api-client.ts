@@ -1,0 +1,91 @@
+import type { XComPullArgs } from "../core/context.ts";
+import type { TaskRuntime } from "../core/runtime.ts";
+import type { ConnectionInfo } from "../core/types.ts";
+import { EXECUTION_API_PREFIX, type FinishRequest, type HeartbeatResponse, type StartResponse } from "../webserver/execution-api/protocol.ts";
+
+export class TryConflictError extends Error {
+  readonly code = "TRY_CONFLICT";
+}
+
+/** A runner's connection to the execution API for one try. Implements TaskRuntime, so operators use it unchanged. */
+export class ExecutionApiClient implements TaskRuntime {
+  private readonly base: string;
+
+  constructor(apiUrl: string, private readonly token: string) {
+    this.base = `${apiUrl.replace(/\/$/, "")}${EXECUTION_API_PREFIX}`;
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; data: T }> {
+    let lastError: unknown;
+    // The API may be briefly unreachable (webserver restarting); retry a few times before failing the try.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        const response = await fetch(`${this.base}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const text = await response.text();
+        const data = (text ? JSON.parse(text) : null) as T;
+        if (response.status >= 500) throw new Error(`execution API ${method} ${path} answered ${response.status}: ${text}`);
+        return { status: response.status, data };
+      } catch (error) {
+        lastError = error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+      }
+    }
+    throw new Error(`The execution API at ${this.base} is unreachable: ${(lastError as Error).message}`);
+  }
+
+  async start(hostname: string, pid: number): Promise<StartResponse> {
+    const { status, data } = await this.call<StartResponse & { detail?: string }>("POST", "/ti/start", { hostname, pid });
+    if (status === 409) throw new TryConflictError(data.detail ?? "try is no longer queued");
+    if (status !== 200) throw new Error(`Could not start the try: ${status} ${JSON.stringify(data)}`);
+    return data;
+  }
+
+  async run(): Promise<StartResponse["dag_run"] & { state: string }> {
+    const { status, data } = await this.call<StartResponse["dag_run"] & { state: string }>("GET", "/run");
+    if (status !== 200) throw new Error(`Could not read the run: ${status} ${JSON.stringify(data)}`);
+    return data;
+  }
+
+  async callbackDone(id: number): Promise<void> {
+    await this.call("POST", `/callbacks/${id}/done`, {});
+  }
+
+  async heartbeat(): Promise<HeartbeatResponse> {
+    return (await this.call<HeartbeatResponse>("POST", "/ti/heartbeat", {})).data;
+  }
+
+  async finish(request: FinishRequest): Promise<boolean> {
+    const { status } = await this.call("POST", "/ti/finish", request);
+    return status === 204;
+  }
+
+  async xcomPush(key: string, value: unknown): Promise<void> {
+    const { status, data } = await this.call("PUT", `/ti/xcom/${encodeURIComponent(key)}`, { value });
+    if (status !== 204) throw new Error(`Could not push XCom "${key}": ${status} ${JSON.stringify(data)}`);
+  }
+
+  async xcomPull(args: XComPullArgs): Promise<unknown> {
+    const { data } = await this.call<{ value: unknown; found: boolean }>("POST", "/ti/xcom/pull", {
+      task_ids: args.taskIds, key: args.key, map_indexes: args.mapIndexes, dag_id: args.dagId, default: args.default,
+    });
+    return data.found ? data.value : args.default;
+  }
+
+  async getVariable(key: string): Promise<string | undefined> {
+    const { status, data } = await this.call<{ value: string }>("GET", `/variables/${encodeURIComponent(key)}`);
+    return status === 200 ? data.value : undefined;
+  }
+
+  async getConnection(connId: string): Promise<ConnectionInfo | undefined> {
+    const { status, data } = await this.call<ConnectionInfo>("GET", `/connections/${encodeURIComponent(connId)}`);
+    return status === 200 ? data : undefined;
+  }
+
+  async skipTasks(taskIds: readonly string[], mapIndex: number): Promise<void> {
+    await this.call("POST", "/ti/skip", { task_ids: taskIds, map_index: mapIndex });
+  }
+}

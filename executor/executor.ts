@@ -1,0 +1,42 @@
+import type { TiKey } from "../core/store/queries/task-instances.ts";
+
+/** One task-instance try handed to an executor: everything a runner needs to run it through the execution API. */
+export interface Workload {
+  key: TiKey;
+  tryNumber: number;
+  fileloc: string;
+  queue: string;
+  priorityWeight: number;
+  /** Scoped to this try only. */
+  token: string;
+  /** Where the runner reaches the execution API. */
+  apiUrl: string;
+  /** Where the try's log file goes. */
+  logPath: string;
+  /**
+   * Set when this workload runs a DAG's success/failure callbacks instead of a task: `key` is then the run's last task
+   * instance, whose context Airflow gives DAG callbacks.
+   */
+  callback?: { id: number; kind: "dag_success" | "dag_failed"; reason: string | null };
+}
+
+/** Something the executor saw happen to a workload's process (the TI's state itself is reported by the runner). */
+export type ExecutorEvent =
+  | { kind: "started"; workload: Workload }
+  | { kind: "exited"; workload: Workload; ok: boolean; reason: string };
+
+/**
+ * Hands queued task instances to runners. An executor is one file: `local` (warm runner processes on this machine)
+ * and, later, `bullmq` (workers on other machines).
+ */
+export interface Executor {
+  readonly name: string;
+  start(): Promise<void>;
+  /** How many more workloads it can take now. */
+  slotsAvailable(): number;
+  queue(workload: Workload): void;
+  onEvent(listener: (event: ExecutorEvent) => void): void;
+  /** Stops the try on its runner (cleared, marked failed, timed out). */
+  kill(key: TiKey, tryNumber: number): void;
+  stop(): Promise<void>;
+}

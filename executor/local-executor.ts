@@ -1,0 +1,145 @@
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { TiKey } from "../core/store/queries/task-instances.ts";
+import type { Executor, ExecutorEvent, Workload } from "./executor.ts";
+import type { RunnerMessage, RunnerReply } from "./runner-protocol.ts";
+
+const RUNNER_MAIN = fileURLToPath(new URL("./runner-main.ts", import.meta.url));
+
+export interface LocalExecutorOptions {
+  /** Runner processes, i.e. tasks running at once. Default 8 (UPDRAFT_PARALLELISM). */
+  parallelism?: number;
+  /** A runner is replaced after this many tasks, bounding leaks in task code. Default 100. */
+  tasksPerRunner?: number;
+  env?: Record<string, string>;
+}
+
+interface Runner {
+  child: ChildProcess;
+  ready: boolean;
+  busy: Workload | null;
+  tasksRun: number;
+}
+
+const sameTry = (w: Workload, key: TiKey, tryNumber: number) =>
+  w.tryNumber === tryNumber && w.key.dagId === key.dagId && w.key.runId === key.runId && w.key.taskId === key.taskId && w.key.mapIndex === key.mapIndex;
+
+/**
+ * The local executor: a pool of warm runner processes on this machine. Task code never runs in the scheduler's
+ * process; a runner that crashes, is killed or has run `tasksPerRunner` tasks is replaced.
+ */
+export class LocalExecutor implements Executor {
+  readonly name = "local";
+  private readonly parallelism: number;
+  private readonly tasksPerRunner: number;
+  private readonly runners = new Set<Runner>();
+  private readonly pending: Workload[] = [];
+  private readonly listeners: Array<(event: ExecutorEvent) => void> = [];
+  private stopping = false;
+
+  constructor(private readonly options: LocalExecutorOptions = {}) {
+    this.parallelism = options.parallelism ?? Number(process.env.UPDRAFT_PARALLELISM ?? 8);
+    this.tasksPerRunner = options.tasksPerRunner ?? 100;
+  }
+
+  async start(): Promise<void> {
+    const ready: Promise<void>[] = [];
+    for (let i = 0; i < this.parallelism; i++) ready.push(this.spawn());
+    await Promise.all(ready);
+  }
+
+  private spawn(): Promise<void> {
+    const child = fork(RUNNER_MAIN, [], {
+      execArgv: ["--import", "tsx"],
+      env: { ...process.env, ...this.options.env },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    const runner: Runner = { child, ready: false, busy: null, tasksRun: 0 };
+    this.runners.add(runner);
+    return new Promise((resolve) => {
+      child.on("message", (reply: RunnerReply) => {
+        if (reply.type === "ready") {
+          runner.ready = true;
+          resolve();
+          this.dispatch();
+        } else if (reply.type === "done" && runner.busy) {
+          const workload = runner.busy;
+          runner.busy = null;
+          runner.tasksRun++;
+          this.emit({ kind: "exited", workload, ok: reply.outcome !== "error", reason: reply.error ?? reply.outcome });
+          if (runner.tasksRun >= this.tasksPerRunner) this.retire(runner);
+          this.dispatch();
+        }
+      });
+      child.on("exit", (code, signal) => {
+        this.runners.delete(runner);
+        resolve();
+        if (runner.busy) {
+          this.emit({ kind: "exited", workload: runner.busy, ok: false, reason: `its runner process died (${signal ?? `exit code ${code}`})` });
+        }
+        if (!this.stopping) void this.spawn();
+      });
+    });
+  }
+
+  private retire(runner: Runner): void {
+    this.runners.delete(runner);
+    runner.child.disconnect();
+  }
+
+  private emit(event: ExecutorEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  private dispatch(): void {
+    for (const runner of this.runners) {
+      if (!this.pending.length) return;
+      if (!runner.ready || runner.busy || !runner.child.connected) continue;
+      const workload = this.pending.shift()!;
+      runner.busy = workload;
+      runner.child.send({ type: "run", workload } satisfies RunnerMessage);
+      this.emit({ kind: "started", workload });
+    }
+  }
+
+  /**
+   * Runners plus a backlog as deep again: a runner that finishes takes its next workload at once instead of waiting
+   * for the scheduler's next pass, and each pass queues a batch. Airflow's parallelism likewise counts queued tasks.
+   */
+  slotsAvailable(): number {
+    let busy = 0;
+    for (const runner of this.runners) if (runner.busy) busy++;
+    return Math.max(0, 2 * this.parallelism - busy - this.pending.length);
+  }
+
+  queue(workload: Workload): void {
+    this.pending.push(workload);
+    this.pending.sort((a, b) => b.priorityWeight - a.priorityWeight);
+    this.dispatch();
+  }
+
+  onEvent(listener: (event: ExecutorEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  kill(key: TiKey, tryNumber: number): void {
+    const index = this.pending.findIndex((w) => sameTry(w, key, tryNumber));
+    if (index >= 0) this.pending.splice(index, 1);
+    for (const runner of this.runners) if (runner.busy && sameTry(runner.busy, key, tryNumber)) runner.child.kill("SIGKILL");
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const exits = [...this.runners].map((runner) => new Promise<void>((resolve) => {
+      if (runner.child.exitCode !== null) return resolve();
+      runner.child.once("exit", () => resolve());
+      runner.child.kill("SIGTERM");
+    }));
+    await Promise.all(exits);
+  }
+
+  /** Runner pids (for fault-injection tests and `updraft health`). */
+  runnerPids(): number[] {
+    return [...this.runners].map((r) => r.child.pid!).filter(Boolean);
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Updraft's DAG-authoring API: what DAG files import (`import { dag, task } from "updraft"`). Pure and cheap to
+ * import: it runs in the DAG processor and in task runners.
+ */
+export { dag, DAG, type DagOptions, type DagCallback } from "./core/dag.ts";
+export { BaseOperator, requireArgument, type TaskOptions, type DefaultArgs, type TaskCallback } from "./core/base-operator.ts";
+export { task, TaskflowOperator, type TaskFunction, type TaskflowOptions } from "./core/taskflow.ts";
+export { taskGroup, mappedTaskGroup, TaskGroup, type TaskGroupOptions } from "./core/task-group.ts";
+export { chain, crossDownstream } from "./core/dependencies.ts";
+export { XComArg, MappedArgument, type Input } from "./core/xcom-arg.ts";
+export { param, Param, type ParamsSpec } from "./core/params.ts";
+export { Dataset } from "./core/dataset.ts";
+export { BaseSensorOperator, RescheduleTask, type SensorOptions, type PokeResult } from "./core/sensor.ts";
+export { getCurrentContext } from "./core/current-context.ts";
+export type { TaskContext, TaskLogger, DagRunView, TaskInstanceView } from "./core/context.ts";
+export {
+  UpdraftError, DagDefinitionError, CycleError, SkipTask, FailTask, TaskTimeoutError, SensorTimeoutError,
+  AirflowSkipException, AirflowFailException,
+} from "./core/errors.ts";
+export { TASK_STATES, DAG_RUN_STATES, TRIGGER_RULES, WEIGHT_RULES, type TaskState, type DagRunState, type TriggerRule, type WeightRule } from "./core/types.ts";
+export { CronTriggerTimetable } from "./core/timetables/index.ts";
+export { EmptyOperator } from "./operators/empty.ts";
+export { BashOperator, type BashOperatorOptions } from "./operators/bash.ts";
+export { PythonOperator, CallableOperator, type PythonOperatorOptions } from "./operators/python.ts";
+export { BranchPythonOperator, BaseBranchOperator } from "./operators/branch.ts";
+export { ShortCircuitOperator } from "./operators/short-circuit.ts";
+export { LatestOnlyOperator } from "./operators/latest-only.ts";

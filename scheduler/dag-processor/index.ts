@@ -1,0 +1,1 @@
+export { DagProcessor, latestSerializedDag, type DagProcessorOptions, type ParseReport, type StoredDag } from "./dag-processor.ts";

@@ -1,0 +1,335 @@
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { issueToken } from "../core/execution-token.ts";
+import type { Database, Queryable } from "../core/store/database.ts";
+import { isConnectionError } from "../core/store/errors.ts";
+import { lockRunsToSchedule, startQueuedRuns, touchSchedulingDecision, type DagRunRow } from "../core/store/queries/dag-runs.ts";
+import type { TiKey } from "../core/store/queries/task-instances.ts";
+import type { Executor, ExecutorEvent } from "../executor/executor.ts";
+import { createDueRuns } from "./create-runs.ts";
+import { DagCache } from "./dag-cache.ts";
+import { failTryExternally } from "./failure.ts";
+import { refreshNextDagrun } from "./next-dagrun.ts";
+import { queueScheduledTasks, type QueuedTi } from "./queue-tasks.ts";
+import { scheduleRun } from "./schedule-run.ts";
+
+export const SCHEDULER_CHANNEL = "updraft_scheduler";
+
+export interface SchedulerOptions {
+  executor: Executor;
+  /** Where runners reach the execution API. */
+  apiUrl: string;
+  /** $UPDRAFT_HOME: logs go under logs/. */
+  home: string;
+  secret: Buffer;
+  /** Safety-net pass over every running run, even with no event. Default 1 s (Airflow's idle sleep). */
+  pollIntervalMs?: number;
+  /** A running TI whose runner has not heartbeaten for this long is a zombie. Default 60 s (UPDRAFT_ZOMBIE_THRESHOLD_SEC). */
+  zombieThresholdMs?: number;
+  /** Another scheduler silent this long is dead and its queued/running TIs are adopted. Default 30 s. */
+  healthThresholdMs?: number;
+  log?: (message: string) => void;
+}
+
+const runKey = (dagId: string, runId: string) => `${dagId}\u0000${runId}`;
+
+/**
+ * The scheduler: creates runs per timetable, decides which TIs may run (with the core planner), queues them honouring
+ * pools and limits, hands them to the executor, and reacts to finished tries at once (an in-process event in
+ * standalone, NOTIFY on PostgreSQL) — polling is only a safety net. Several schedulers may share one PostgreSQL:
+ * rows are taken with SKIP LOCKED and every state change is guarded.
+ */
+export class Scheduler {
+  readonly cache = new DagCache();
+  private jobId = 0;
+  private running = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private wakeResolve: (() => void) | undefined;
+  private readonly dirtyRuns = new Set<string>();
+  private fullPassDue = true;
+  /** A run was triggered or finished: queued runs may start and next runs be created. */
+  private runsChanged = true;
+  private readonly wakeAt = new Map<string, Date>();
+  private readonly knownDags = new Map<string, string>();
+  private lastHeartbeat = 0;
+  private lastZombieCheck = 0;
+  private unlisten: (() => Promise<void>) | undefined;
+  private readonly pollIntervalMs: number;
+  private readonly zombieThresholdMs: number;
+  private readonly healthThresholdMs: number;
+  private readonly log: (message: string) => void;
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: SchedulerOptions,
+  ) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.zombieThresholdMs = options.zombieThresholdMs ?? Number(process.env.UPDRAFT_ZOMBIE_THRESHOLD_SEC ?? 60) * 1000;
+    this.healthThresholdMs = options.healthThresholdMs ?? 30_000;
+    this.log = options.log ?? ((m) => console.log(`[scheduler] ${m}`));
+  }
+
+  get id(): number {
+    return this.jobId;
+  }
+
+  async start(): Promise<void> {
+    const { rows } = await this.db.query<{ id: number }>(
+      "INSERT INTO job (job_type, state, hostname, pid) VALUES ('SchedulerJob', 'running', $1, $2) RETURNING id",
+      [hostname(), process.pid],
+    );
+    this.jobId = Number(rows[0].id);
+    this.options.executor.onEvent((event) => void this.onExecutorEvent(event));
+    this.unlisten = await this.db.listen(SCHEDULER_CHANNEL, (payload) => this.wake(payload || undefined));
+    await this.adoptOrphans();
+    this.running = true;
+    this.loopDone = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeResolve?.();
+    await this.loopDone;
+    await this.unlisten?.();
+    await this.db.query("UPDATE job SET state = 'success', end_date = now() WHERE id = $1", [this.jobId]).catch(() => {});
+  }
+
+  /** Something changed: examine this run (dag_id NUL run_id) now, or everything when no key is given. */
+  wake(key?: string): void {
+    if (key) this.dirtyRuns.add(key);
+    else this.fullPassDue = true;
+    this.wakeResolve?.();
+  }
+
+  /** A run was created (trigger, backfill) or unpaused: start queued runs now rather than at the next safety-net pass. */
+  runsCreated(): void {
+    this.runsChanged = true;
+    this.wake();
+  }
+
+  private async loop(): Promise<void> {
+    let lastFullPass = 0;
+    let databaseDown = false;
+    while (this.running) {
+      let busy = false;
+      try {
+        if (Date.now() - lastFullPass >= this.pollIntervalMs) {
+          this.fullPassDue = true;
+          lastFullPass = Date.now();
+        }
+        busy = await this.loopOnce();
+        if (databaseDown) this.log("The database is reachable again; scheduling resumes.");
+        databaseDown = false;
+      } catch (error) {
+        if (isConnectionError(error)) {
+          if (!databaseDown) this.log(`Lost the database (${(error as Error).message}); retrying every second until it is back.`);
+          databaseDown = true;
+          await sleep(1000);
+          continue;
+        }
+        this.log(`Scheduling loop error: ${(error as Error).stack ?? error}`);
+        await sleep(200);
+      }
+      if (!busy && this.running && !this.dirtyRuns.size && !this.fullPassDue) await this.idle();
+    }
+  }
+
+  private idle(): Promise<void> {
+    const now = Date.now();
+    let until = now + this.pollIntervalMs;
+    for (const at of this.wakeAt.values()) until = Math.min(until, at.getTime());
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, Math.max(0, until - now));
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeResolve = () => {
+        this.wakeResolve = undefined;
+        done();
+      };
+    });
+  }
+
+  /** One iteration. Returns true when it did something, so the loop goes on without sleeping. */
+  async loopOnce(): Promise<boolean> {
+    const now = new Date();
+    let busy = false;
+    const full = this.fullPassDue;
+    this.fullPassDue = false;
+    if (full) await this.refreshChangedDags(now);
+    if (full || this.runsChanged) {
+      this.runsChanged = false;
+      busy = (await createDueRuns(this.db, this.cache, now)) > 0 || busy;
+      const started = await this.db.transaction((tx) => startQueuedRuns(tx, 50));
+      for (const run of started) this.dirtyRuns.add(runKey(run.dag_id, run.run_id));
+    }
+    for (const [key, at] of this.wakeAt) if (at <= now) {
+      this.wakeAt.delete(key);
+      this.dirtyRuns.add(key);
+    }
+    const keys = full ? null : [...this.dirtyRuns];
+    this.dirtyRuns.clear();
+    if (full || keys!.length) busy = (await this.scheduleRuns(keys, now)) || busy;
+    busy = (await this.queueTasks()) || busy;
+    if (Date.now() - this.lastHeartbeat > 5000) {
+      this.lastHeartbeat = Date.now();
+      await this.db.query("UPDATE job SET latest_heartbeat = now() WHERE id = $1", [this.jobId]);
+    }
+    if (Date.now() - this.lastZombieCheck > Math.min(5000, this.zombieThresholdMs / 2)) {
+      this.lastZombieCheck = Date.now();
+      await this.failZombies();
+    }
+    return busy;
+  }
+
+  private async scheduleRuns(keys: string[] | null, now: Date): Promise<boolean> {
+    const dagIds = keys?.map((k) => k.split("\u0000")[0]) ?? null;
+    const runIds = keys?.map((k) => k.split("\u0000")[1]) ?? null;
+    let again = false;
+    let didWork = false;
+    await this.db.transaction(async (tx) => {
+      const runs = await lockRunsToSchedule(tx, keys ? Math.max(keys.length, 1) : 50, dagIds, runIds);
+      for (const run of runs) {
+        const stored = await this.cache.get(tx, run.dag_id);
+        if (!stored) continue;
+        const decision = await scheduleRun(tx, run, stored.data, now);
+        if (decision.scheduled > 0 || decision.finished) didWork = true;
+        if (decision.again) {
+          again = true;
+          this.dirtyRuns.add(runKey(run.dag_id, run.run_id));
+        }
+        if (decision.wakeAt) this.wakeAt.set(runKey(run.dag_id, run.run_id), decision.wakeAt);
+        if (decision.finished) await this.onRunFinished(tx, run, decision.finished, decision.reason, now);
+      }
+      // Only full passes rotate fairly through runs; an event names the run to look at.
+      if (!keys) await touchSchedulingDecision(tx, runs.map((r) => r.id));
+    });
+    return didWork || again;
+  }
+
+  private async onRunFinished(tx: Queryable, run: DagRunRow, state: string, reason: string | null, now: Date): Promise<void> {
+    this.wakeAt.delete(runKey(run.dag_id, run.run_id));
+    this.runsChanged = true;
+    const stored = await this.cache.get(tx, run.dag_id);
+    if (!stored) return;
+    const dag = stored.data;
+    if ((state === "success" && dag.has_on_success_callback) || (state === "failed" && dag.has_on_failure_callback)) {
+      await tx.query("INSERT INTO callback_request (dag_id, run_id, kind, reason) VALUES ($1, $2, $3, $4)", [run.dag_id, run.run_id, `dag_${state}`, reason]);
+    }
+    await refreshNextDagrun(tx, dag, now);
+    this.log(`DagRun ${run.run_id} of ${run.dag_id} finished: ${state}${state === "failed" && reason ? ` (${reason})` : ""}`);
+  }
+
+  private async queueTasks(): Promise<boolean> {
+    const executor = this.options.executor;
+    const queued = await queueScheduledTasks(this.db, this.cache, this.jobId, executor.slotsAvailable());
+    for (const ti of queued) executor.queue(this.workload(ti));
+    return queued.length > 0;
+  }
+
+  private workload(ti: QueuedTi) {
+    const { key, tryNumber } = ti;
+    return {
+      key,
+      tryNumber,
+      fileloc: ti.fileloc,
+      queue: ti.queue,
+      priorityWeight: ti.priorityWeight,
+      token: issueToken(this.options.secret, { ...key, tryNumber }),
+      apiUrl: this.options.apiUrl,
+      logPath: logPathFor(this.options.home, key, tryNumber),
+    };
+  }
+
+  /** A runner that died, or a try that ended without reporting, is failed (or retried) here. */
+  private async onExecutorEvent(event: ExecutorEvent): Promise<void> {
+    const { key, tryNumber } = event.workload;
+    if (event.kind === "exited" && !event.ok) {
+      try {
+        await this.db.transaction(async (tx) => {
+          const task = (await this.cache.get(tx, key.dagId))?.data.tasks.find((t) => t.task_id === key.taskId);
+          const run = (await tx.query<{ logical_date: Date }>("SELECT logical_date FROM dag_run WHERE dag_id = $1 AND run_id = $2", [key.dagId, key.runId])).rows[0];
+          if (!run) return;
+          const state = await failTryExternally(tx, key, tryNumber, ["queued", "running"], task, run.logical_date, `The task's runner stopped before it reported: ${event.reason}`);
+          if (state) this.log(`${key.dagId}.${key.taskId} try ${tryNumber}: ${event.reason}; now ${state}`);
+        });
+      } catch (error) {
+        this.log(`Could not record the end of ${key.dagId}.${key.taskId}: ${(error as Error).message}`);
+      }
+    }
+    // A try that reported its end already woke the scheduler through the execution API.
+    if (event.kind === "exited" && !event.ok) this.wake(runKey(key.dagId, key.runId));
+  }
+
+  /** Running TIs whose runner stopped heartbeating are failed or retried (Airflow's zombies). */
+  private async failZombies(): Promise<void> {
+    const { rows } = await this.db.query<{ dag_id: string; run_id: string; task_id: string; map_index: number; try_number: number; logical_date: Date }>(
+      `SELECT ti.dag_id, ti.run_id, ti.task_id, ti.map_index, ti.try_number, r.logical_date
+         FROM task_instance ti JOIN dag_run r ON r.dag_id = ti.dag_id AND r.run_id = ti.run_id
+        WHERE ti.state = 'running' AND ti.last_heartbeat_at < now() - make_interval(secs => $1)`,
+      [this.zombieThresholdMs / 1000],
+    );
+    for (const zombie of rows) {
+      const key: TiKey = { dagId: zombie.dag_id, runId: zombie.run_id, taskId: zombie.task_id, mapIndex: zombie.map_index };
+      await this.db.transaction(async (tx) => {
+        const task = (await this.cache.get(tx, key.dagId))?.data.tasks.find((t) => t.task_id === key.taskId);
+        const state = await failTryExternally(tx, key, zombie.try_number, ["running"], task, zombie.logical_date,
+          `Detected as a zombie: its runner sent no heartbeat for ${this.zombieThresholdMs / 1000}s`);
+        if (state) this.log(`Zombie ${key.dagId}.${key.taskId} try ${zombie.try_number} → ${state}`);
+      });
+      this.wake(runKey(key.dagId, key.runId));
+    }
+  }
+
+  /**
+   * At start: schedulers that stopped heartbeating are dead; their queued TIs go back to be scheduled again and their
+   * running TIs are left to zombie detection (their runners may still be finishing). On the embedded database every
+   * other scheduler is dead by definition: only one process can open it.
+   */
+  private async adoptOrphans(): Promise<void> {
+    const everyOtherIsDead = !this.db.capabilities.multiProcess;
+    await this.db.query(
+      `UPDATE job SET state = 'failed', end_date = now()
+        WHERE job_type = 'SchedulerJob' AND state = 'running' AND id <> $1
+          AND ($2 OR latest_heartbeat < now() - make_interval(secs => $3))`,
+      [this.jobId, everyOtherIsDead, this.healthThresholdMs / 1000],
+    );
+    const { rowCount } = await this.db.query(
+      `UPDATE task_instance SET state = NULL, queued_by_job_id = NULL, updated_at = now()
+        WHERE state = 'queued' AND (queued_by_job_id IS NULL OR queued_by_job_id IN (SELECT id FROM job WHERE state <> 'running'))`,
+    );
+    if (everyOtherIsDead) {
+      // Nothing can still be running for a dead embedded process: zombie detection would wait its threshold for nothing.
+      await this.db.query("UPDATE task_instance SET last_heartbeat_at = now() - interval '1 day' WHERE state = 'running'");
+      this.lastZombieCheck = 0;
+    }
+    if (rowCount) this.log(`Adopted ${rowCount} task instance(s) queued by a scheduler that is gone; they will be scheduled again.`);
+  }
+
+  private async refreshChangedDags(now: Date): Promise<void> {
+    const { rows } = await this.db.query<{ dag_id: string; dag_hash: string | null; is_paused: boolean; is_active: boolean; create_after: Date | null }>(
+      "SELECT dag_id, dag_hash, is_paused, is_active, next_dagrun_create_after AS create_after FROM dag",
+    );
+    for (const row of rows) {
+      const signature = `${row.dag_hash}|${row.is_paused}|${row.is_active}`;
+      if (this.knownDags.get(row.dag_id) === signature) continue;
+      this.knownDags.set(row.dag_id, signature);
+      if (!row.dag_hash || !row.is_active) continue;
+      this.cache.invalidate(row.dag_id);
+      const stored = await this.cache.get(this.db, row.dag_id, row.dag_hash);
+      if (stored) await this.db.transaction((tx) => refreshNextDagrun(tx, stored.data, now));
+    }
+  }
+}
+
+/** Airflow's default log layout: `logs/dag_id=…/run_id=…/task_id=…/[map_index=…/]attempt=N.log`. */
+export function logPathFor(home: string, key: TiKey, tryNumber: number): string {
+  const parts = [home, "logs", `dag_id=${key.dagId}`, `run_id=${key.runId}`, `task_id=${key.taskId}`];
+  if (key.mapIndex >= 0) parts.push(`map_index=${key.mapIndex}`);
+  return join(...parts, `attempt=${tryNumber}.log`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

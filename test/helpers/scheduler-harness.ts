@@ -1,0 +1,63 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { DAG } from "../../core/dag.ts";
+import type { Database } from "../../core/store/database.ts";
+import { LocalExecutor } from "../../executor/local-executor.ts";
+import { Scheduler } from "../../scheduler/scheduler.ts";
+import { createApp, listen } from "../../webserver/app.ts";
+import { storeDags } from "./store-dags.ts";
+
+/** Scheduler + local executor + execution API around a test database, as `updraft standalone` wires them. */
+export async function startHarness(db: Database, dags: DAG[], options: { parallelism?: number; zombieThresholdMs?: number } = {}) {
+  await storeDags(db, dags);
+  const home = await mkdtemp(join(tmpdir(), "updraft-home-"));
+  const secret = Buffer.from("test-secret-key");
+  const executor = new LocalExecutor({ parallelism: options.parallelism ?? 2, env: { UPDRAFT_HOME: home } });
+  let scheduler: Scheduler | undefined;
+  const server = await listen(createApp({ db, secret, hooks: { onTryFinished: (c) => scheduler?.wake(`${c.dagId}\u0000${c.runId}`) } }), 0);
+  const logs: string[] = [];
+  scheduler = new Scheduler(db, { executor, apiUrl: server.url, home, secret, zombieThresholdMs: options.zombieThresholdMs, log: (m) => logs.push(m) });
+  await executor.start();
+  await scheduler.start();
+  return {
+    db, home, scheduler, executor, server, logs,
+    async waitForRun(dagId: string, runId: string, timeoutMs = 30_000): Promise<string> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const { rows } = await db.query<{ state: string }>("SELECT state FROM dag_run WHERE dag_id = $1 AND run_id = $2", [dagId, runId]);
+        const state = rows[0]?.state;
+        if (state === "success" || state === "failed") return state;
+        if (Date.now() > deadline) throw new Error(`Run ${runId} still ${state} after ${timeoutMs} ms. Scheduler log:\n${logs.join("\n")}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    /** Waits for several runs with one query per poll (pollers share the database with what they measure). */
+    async waitForRuns(dagId: string, runIds: string[], timeoutMs = 60_000): Promise<string[]> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const { rows } = await db.query<{ run_id: string; state: string }>(
+          "SELECT run_id, state FROM dag_run WHERE dag_id = $1 AND run_id = ANY($2::text[])",
+          [dagId, runIds],
+        );
+        const states = new Map(rows.map((r) => [r.run_id, r.state]));
+        if (runIds.every((id) => states.get(id) === "success" || states.get(id) === "failed")) return runIds.map((id) => states.get(id)!);
+        if (Date.now() > deadline) throw new Error(`Runs still unfinished after ${timeoutMs} ms. Scheduler log:\n${logs.join("\n")}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async states(dagId: string, runId: string): Promise<Record<string, string | null>> {
+      const { rows } = await db.query<{ task_id: string; map_index: number; state: string | null }>(
+        "SELECT task_id, map_index, state FROM task_instance WHERE dag_id = $1 AND run_id = $2 ORDER BY task_id, map_index",
+        [dagId, runId],
+      );
+      return Object.fromEntries(rows.map((r) => [r.map_index >= 0 ? `${r.task_id}[${r.map_index}]` : r.task_id, r.state]));
+    },
+    async stop() {
+      await scheduler!.stop();
+      await executor.stop();
+      await server.close();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}

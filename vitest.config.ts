@@ -1,0 +1,19 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // DAG files and tests import "updraft" exactly as a user's would; inside the repo that is the package itself.
+    alias: [
+      { find: /^updraft$/, replacement: here("./index.ts") },
+      { find: /^updraft\/testing$/, replacement: here("./core/testing/index.ts") },
+    ],
+  },
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+    pool: "forks",
+  },
+});

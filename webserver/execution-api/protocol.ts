@@ -1,0 +1,49 @@
+import type { JsonObject, JsonValue } from "../../core/types.ts";
+
+/** The execution API's messages, shared by the server and the runners' client. Dates travel as ISO strings. */
+export interface StartRequest {
+  hostname: string;
+  pid: number;
+}
+
+export interface StartResponse {
+  dag_run: {
+    dag_id: string;
+    run_id: string;
+    run_type: string;
+    logical_date: string;
+    data_interval_start: string;
+    data_interval_end: string;
+    conf: JsonObject;
+    external_trigger: boolean;
+    start_date: string | null;
+  };
+  ti: { try_number: number; max_tries: number; start_date: string; map_index: number };
+  expanded_ti_count: number | null;
+  prev_success: { logical_date: string; data_interval_start: string | null; data_interval_end: string | null; start_date: string | null; end_date: string | null } | null;
+}
+
+export interface FinishRequest {
+  state: "success" | "skipped" | "failed" | "up_for_retry" | "up_for_reschedule";
+  error: string | null;
+  next_retry_at: string | null;
+  reschedule_at: string | null;
+  rendered: JsonObject;
+  rendered_map_index: string | null;
+  log_path: string | null;
+}
+
+export interface XComPullRequest {
+  task_ids?: string | string[] | null;
+  key?: string | null;
+  map_indexes?: number | number[] | null;
+  dag_id?: string;
+  default?: JsonValue;
+}
+
+export interface HeartbeatResponse {
+  /** The TI's state now; anything but "running" tells the runner to stop the task. */
+  state: string | null;
+}
+
+export const EXECUTION_API_PREFIX = "/execution/v1";
