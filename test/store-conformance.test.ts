@@ -206,4 +206,32 @@ describeEachBackend("metadata store", (backend) => {
     expect(await db.query("DELETE FROM kv")).toEqual({ rows: [], rowCount: 3 });
     expect(await db.query("SELECT k FROM kv")).toEqual({ rows: [], rowCount: 0 });
   });
+  // Statements are prepared once and reused (PGlite): a schema change must never serve a stale plan or result shape.
+  it("the same statement sees the schema as it is after a table is changed, dropped or recreated", async () => {
+    await db.exec("CREATE TABLE shape (a integer)");
+    await db.query("INSERT INTO shape (a) VALUES ($1)", [1]);
+    expect((await db.query("SELECT * FROM shape WHERE a = $1", [1])).rows).toEqual([{ a: 1 }]);
+    await db.exec("ALTER TABLE shape ADD COLUMN b text DEFAULT 'x'");
+    expect((await db.query("SELECT * FROM shape WHERE a = $1", [1])).rows).toEqual([{ a: 1, b: "x" }]);
+    await db.exec("DROP TABLE shape; CREATE TABLE shape (a integer, c boolean)");
+    await db.query("INSERT INTO shape (a, c) VALUES ($1, $2)", [1, true]);
+    expect((await db.query("SELECT * FROM shape WHERE a = $1", [1])).rows).toEqual([{ a: 1, c: true }]);
+    // Inside a transaction too.
+    expect(await db.transaction(async (tx) => (await tx.query("SELECT * FROM shape WHERE a = $1", [1])).rows)).toEqual([{ a: 1, c: true }]);
+  });
+
+  it("hundreds of distinct statements, more than are kept prepared, each still answer right when run again", async () => {
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 300; i++) {
+        const { rows } = await db.query<{ n: number; p: string }>(`SELECT ${i}::int AS n, $1::text AS p`, [`v${i}`]);
+        expect(rows).toEqual([{ n: i, p: `v${i}` }]);
+      }
+    }
+  });
+
+  it("a statement that fails to parse is reported, and the connection goes on answering", async () => {
+    const error = await rejectionOf(db.query("SELEC nonsense $1", [1]));
+    expect(String((error as Error).message)).toMatch(/syntax error/);
+    expect((await db.query("SELECT $1::int AS one", [1])).rows).toEqual([{ one: 1 }]);
+  });
 });

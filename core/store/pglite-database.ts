@@ -1,17 +1,43 @@
 import { mkdir } from "node:fs/promises";
-import { PGlite, type PGliteOptions, type Transaction } from "@electric-sql/pglite";
+import { PGlite, type PGliteOptions, type Results, type Transaction } from "@electric-sql/pglite";
 import type { Capabilities, Database, Queryable, QueryResult } from "./database.ts";
 import { databaseError } from "./errors.ts";
+import { PglitePreparedStatements } from "./pglite-prepared.ts";
 import { INT8_OID, parseInt8 } from "./type-parsers.ts";
 
 const CAPABILITIES: Capabilities = { multiProcess: false, crossProcessNotify: false };
 const OPTIONS: PGliteOptions = { parsers: { [INT8_OID]: parseInt8 } };
 
-function wrap(target: PGlite | Transaction, description: string): Queryable {
+/** PostgreSQL refused a prepared statement whose plan the schema made stale (the result type changed, or it is gone). */
+const STALE_STATEMENT_CODES = new Set(["0A000", "26000"]);
+
+/**
+ * Statements through the prepared-statement cache. At the top level (no `tx`) each statement waits for
+ * any open transaction, as PGlite's own `query()` does, and its writes are synced to disk after it.
+ */
+function wrap(pg: PGlite, prepared: PglitePreparedStatements, description: string, tx?: Transaction): Queryable {
+  const inTransaction = tx !== undefined;
+  const runOnce = (sql: string, params: readonly unknown[]) =>
+    pg._runExclusiveQuery(async () => {
+      const result = await prepared.run(sql, params);
+      if (!inTransaction) await pg.syncToFs();
+      return result;
+    });
+  const run = async (sql: string, params: readonly unknown[]) => {
+    try {
+      return await runOnce(sql, params);
+    } catch (error) {
+      if (!STALE_STATEMENT_CODES.has((error as { code?: string }).code ?? "")) throw error;
+      prepared.forget(sql);
+      // Inside a transaction the failure aborted it: the caller's transaction must fail and be retried as a whole.
+      if (inTransaction) throw error;
+      return runOnce(sql, params);
+    }
+  };
   return {
     async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
       try {
-        const result = await target.query<R>(sql, params as unknown[]);
+        const result = (await (inTransaction ? run(sql, params) : pg._runExclusiveTransaction(() => run(sql, params)))) as Results<R>;
         // PGlite counts only written rows in affectedRows (0 for a SELECT).
         return { rows: result.rows, rowCount: result.rows.length > 0 ? result.rows.length : (result.affectedRows ?? 0) };
       } catch (error) {
@@ -20,7 +46,9 @@ function wrap(target: PGlite | Transaction, description: string): Queryable {
     },
     async exec(sql: string): Promise<void> {
       try {
-        await target.exec(sql);
+        // Several statements, usually DDL: plans prepared before may no longer fit the schema.
+        prepared.reset();
+        await (tx ?? pg).exec(sql);
       } catch (error) {
         throw databaseError(error, description, sql);
       }
@@ -42,6 +70,7 @@ export class PgliteDatabase implements Database {
   readonly kind = "pglite" as const;
   readonly capabilities = CAPABILITIES;
   private readonly queryable: Queryable;
+  private readonly prepared: PglitePreparedStatements;
   private closed = false;
 
   private constructor(
@@ -49,7 +78,8 @@ export class PgliteDatabase implements Database {
     readonly description: string,
     private readonly onClose?: () => Promise<void>,
   ) {
-    this.queryable = wrap(pg, description);
+    this.prepared = new PglitePreparedStatements(pg);
+    this.queryable = wrap(pg, this.prepared, description);
   }
 
   static async open(dataDir?: string, options: PgliteOpenOptions = {}): Promise<PgliteDatabase> {
@@ -81,7 +111,8 @@ export class PgliteDatabase implements Database {
   }
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.pg.transaction((tx) => fn(wrap(tx, this.description)));
+    // Statements inside go through the same prepared cache; PGlite's transaction holds the transaction lock meanwhile.
+    return this.pg.transaction((tx) => fn(wrap(this.pg, this.prepared, this.description, tx)));
   }
 
   async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
