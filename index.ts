@@ -5,7 +5,8 @@
 export { dag, DAG, type DagOptions, type DagCallback } from "./core/dag.ts";
 export { BaseOperator, requireArgument, type TaskOptions, type DefaultArgs, type TaskCallback } from "./core/base-operator.ts";
 export { task, TaskflowOperator, type TaskFunction, type TaskflowOptions } from "./core/taskflow.ts";
-export { taskGroup, mappedTaskGroup, TaskGroup, type TaskGroupOptions } from "./core/task-group.ts";
+export { TaskGroup, type TaskGroupOptions } from "./core/task-group.ts";
+export { taskGroup, type TaskGroupFunction, type TaskGroupFunctionOptions, type GroupOutput, type MappedGroupOutput } from "./core/task-group-function.ts";
 export { chain, crossDownstream } from "./core/dependencies.ts";
 export { XComArg, MappedArgument, type Input } from "./core/xcom-arg.ts";
 export { param, Param, type ParamsSpec } from "./core/params.ts";

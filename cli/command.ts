@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from "node:util";
+import { parseDate } from "../core/dates.ts";
 
 export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 
@@ -34,4 +35,22 @@ export function outputFormat(values: Record<string, unknown>): "json" | "table" 
     throw new UsageError(`Unknown output format "${format}": use json, table or plain.`);
   }
   return format;
+}
+
+/** A date given on the command line (ISO 8601, UTC unless it has an offset); a malformed one is a usage error. */
+export function parseDateArgument(value: string | boolean | undefined, what: string): Date | undefined {
+  if (value === undefined || typeof value === "boolean") return undefined;
+  try {
+    return parseDate(value, what);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** A whole number given on the command line, at least `min`. */
+export function parseIntegerArgument(value: string | boolean | undefined, what: string, min: number): number | undefined {
+  if (value === undefined || typeof value === "boolean") return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < min) throw new UsageError(`${what} must be a whole number ≥ ${min}, got "${value}".`);
+  return n;
 }

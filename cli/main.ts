@@ -3,14 +3,25 @@ import { DagNotFoundError } from "../core/dagbag/dagbag.ts";
 import { UpdraftError } from "../core/errors.ts";
 import { didYouMean } from "../core/suggest.ts";
 import { UsageError, type CliIO, type Command } from "./command.ts";
+import { dagsBackfill } from "./commands/dags-backfill.ts";
 import { dagsList, dagsListImportErrors } from "./commands/dags-list.ts";
+import { dagsListRuns } from "./commands/dags-list-runs.ts";
+import { dagsPause, dagsUnpause } from "./commands/dags-pause.ts";
 import { dagsShow } from "./commands/dags-show.ts";
 import { dagsTest } from "./commands/dags-test.ts";
+import { dagsTrigger } from "./commands/dags-trigger.ts";
 import { dbCheck, dbMigrate, dbReset } from "./commands/db.ts";
+import { poolsDelete, poolsList, poolsSet } from "./commands/pools.ts";
 import { tasksList, tasksTest } from "./commands/tasks.ts";
+import { tasksClear } from "./commands/tasks-clear.ts";
+import { tasksLogs } from "./commands/tasks-logs.ts";
+import { tasksStatesForDagRun } from "./commands/tasks-states-for-dag-run.ts";
 import { scheduler, standalone } from "./commands/standalone.ts";
 
-export const COMMANDS: readonly Command[] = [dagsList, dagsListImportErrors, dagsShow, dagsTest, tasksList, tasksTest, dbMigrate, dbCheck, dbReset, standalone, scheduler];
+export const COMMANDS: readonly Command[] = [
+  dagsList, dagsListImportErrors, dagsShow, dagsTest, dagsTrigger, dagsPause, dagsUnpause, dagsListRuns, dagsBackfill,
+  tasksList, tasksTest, tasksStatesForDagRun, tasksClear, tasksLogs, dbMigrate, dbCheck, dbReset, poolsSet, poolsList, poolsDelete, standalone, scheduler,
+];
 
 const defaultIO: CliIO = {
   out: (line) => process.stdout.write(`${line}\n`),

@@ -1,5 +1,5 @@
-import { mkdir, rm, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { mkdir } from "node:fs/promises";
+import { resolve } from "node:path";
 import { dagsFolder } from "../core/dagbag/dagbag.ts";
 import { loadSecretKey } from "../core/execution-token.ts";
 import type { Database } from "../core/store/database.ts";
@@ -7,10 +7,12 @@ import { migrate } from "../core/store/migrate.ts";
 import { openDatabase, updraftHome } from "../core/store/open.ts";
 import { LocalExecutor } from "../executor/local-executor.ts";
 import { DagProcessor } from "../scheduler/dag-processor/dag-processor.ts";
-import { Scheduler, SCHEDULER_CHANNEL } from "../scheduler/scheduler.ts";
+import { schedulerEvents } from "../scheduler/execution-events.ts";
+import { logPathFor, Scheduler } from "../scheduler/scheduler.ts";
 import { createApp, listen, type RunningServer } from "../webserver/app.ts";
 import { ensureAdminUser } from "../webserver/auth/standalone-admin.ts";
 import { restApiRouter } from "../webserver/api/router.ts";
+import { removeStandaloneDescriptor, writeStandaloneDescriptor } from "./standalone-descriptor.ts";
 
 export interface StandaloneOptions {
   port?: number;
@@ -40,8 +42,6 @@ export interface Standalone {
   stop(): Promise<void>;
 }
 
-/** The file through which CLI commands find a running standalone (the embedded database is open in it). */
-export const STANDALONE_FILE = "standalone.json";
 
 /**
  * `updraft standalone`: migrate, make sure an admin user exists, then run the DAG processor, scheduler, local executor
@@ -61,14 +61,11 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
   const app = createApp({
     db,
     secret,
-    hooks: {
-      onTryFinished: (claims) => {
-        const key = `${claims.dagId}\u0000${claims.runId}`;
-        scheduler?.wake(key);
-        if (db.capabilities.crossProcessNotify) void db.notify(SCHEDULER_CHANNEL, key).catch(() => {});
-      },
-    },
-    routers: options.restApi === false ? [] : [{ path: "/api/v1", router: restApiRouter(db, { onChange: () => scheduler?.runsCreated() }) }],
+    hooks: schedulerEvents(db, () => scheduler),
+    routers: options.restApi === false ? [] : [{
+      path: "/api/v1",
+      router: restApiRouter(db, { onChange: () => scheduler?.runsCreated() }, { logPathFor: (key, tryNumber) => logPathFor(home, key, tryNumber) }),
+    }],
   });
   const server: RunningServer = await listen(app, options.port ?? Number(process.env.UPDRAFT_PORT ?? 8080));
   scheduler = new Scheduler(db, { executor, apiUrl: server.url, home, secret, zombieThresholdMs: options.zombieThresholdMs, log: (m) => log(`[scheduler] ${m}`) });
@@ -90,8 +87,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
     parsing = parsing.then(parseDags).catch((error) => log(`[dag-processor] ${(error as Error).message}`));
   }, interval);
 
-  const descriptor = options.restApi === false ? null : join(home, STANDALONE_FILE);
-  if (descriptor) await writeFile(descriptor, JSON.stringify({ pid: process.pid, url: server.url, started_at: new Date().toISOString() }));
+  const descriptor = options.restApi === false ? null : await writeStandaloneDescriptor(home, server.url);
   log(`Updraft is running at ${server.url} (database: ${db.description}, DAGs: ${options.dagsFolder ?? dagsFolder()})`);
 
   let stopped = false;
@@ -113,7 +109,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       await executor.stop();
       await dagProcessor.close();
       await server.close();
-      if (descriptor) await rm(descriptor, { force: true });
+      if (descriptor) await removeStandaloneDescriptor(descriptor);
       if (!options.db) await db.close();
     },
   };

@@ -4,12 +4,12 @@ import type { DAG } from "./dag.ts";
 import { durationToSeconds, parseDate, type Duration } from "./dates.ts";
 import type { Dataset } from "./dataset.ts";
 import { DagDefinitionError } from "./errors.ts";
-import type { MappedSpec } from "./mapped.ts";
+import { checkExpandArguments, refuseMappingInMappedGroup, type MappedSpec } from "./mapped.ts";
 import type { ParamsSpec } from "./params.ts";
 import { normalizeTriggerRule } from "./semantics/trigger-rule.ts";
 import type { TaskGroup } from "./task-group.ts";
 import { DEFAULTS, WEIGHT_RULES, type TriggerRule, type WeightRule } from "./types.ts";
-import { collectXComArgs, isXComArg, XComArg, type Dependable, type Input } from "./xcom-arg.ts";
+import { collectXComArgs, XComArg, type Dependable, type Input } from "./xcom-arg.ts";
 
 let constructingMapped = false;
 
@@ -294,17 +294,14 @@ export abstract class BaseOperator<TResult = unknown> {
         constructingMapped = false;
       }
       operator.mapped = spec;
+      refuseMappingInMappedGroup(operator);
       const sources = spec.kind === "expand" ? Object.values(spec.mapped) : [spec.source];
       for (const arg of collectXComArgs(sources)) arg.operator.then(operator);
       return operator;
     };
     return {
       expand: (mapped) => {
-        for (const [name, values] of Object.entries(mapped)) {
-          if (!isXComArg(values) && (typeof values !== "object" || values === null)) {
-            throw new DagDefinitionError(`Task "${fixed.taskId}": expand() argument "${name}" must be a list, an object or a task output.`);
-          }
-        }
+        checkExpandArguments(`Task "${fixed.taskId}"`, mapped);
         return declare({ kind: "expand", fixed, mapped: mapped as Extract<MappedSpec, { kind: "expand" }>["mapped"] });
       },
       expandKwargs: (source) =>

@@ -43,6 +43,7 @@ export async function followBranches(context: TaskContext, branchTask: BaseOpera
 /**
  * Airflow's ShortCircuitOperator: a falsy condition skips every transitive downstream task
  * (`ignoreDownstreamTriggerRules`, the default) or only the direct ones, leaving deeper tasks to their trigger rules.
+ * A mapped one (or one in a mapped task group) skips only the task instances of its own map index.
  */
 export async function shortCircuit(context: TaskContext, task: BaseOperator, ignoreDownstreamTriggerRules: boolean): Promise<string[]> {
   const toSkip = ignoreDownstreamTriggerRules ? [...task.dag.relatives(task.taskId, "downstream")] : [...task.downstreamTaskIds];
@@ -50,7 +51,7 @@ export async function shortCircuit(context: TaskContext, task: BaseOperator, ign
   await runtime.xcomPush(SKIPMIXIN_KEY, { skipped: toSkip });
   if (toSkip.length) {
     context.log.info(`Condition is falsy: skipping ${toSkip.length} downstream task(s): ${JSON.stringify(toSkip)}`);
-    await runtime.skipTasks(toSkip, -1);
+    await runtime.skipTasks(toSkip, context.mapIndex);
   }
   return toSkip;
 }

@@ -8,6 +8,7 @@ import { didYouMean } from "./suggest.ts";
 import type { TaskGroup } from "./task-group.ts";
 import { createTimetable, TimetableError, type ScheduleSpec, type Timetable } from "./timetables/index.ts";
 import { DEFAULTS } from "./types.ts";
+import { collectXComArgs } from "./xcom-arg.ts";
 
 export type DagCallback = (context: TaskContext) => unknown;
 
@@ -207,6 +208,13 @@ export class DAG {
 
   /** Checks what can only be checked once every task exists. Called after building and by the DAG bag. */
   validate(): this {
+    // Airflow's set_xcomargs_dependencies: a task's output inside an operator's templated argument (e.g. a
+    // PythonOperator's opArgs) makes that task upstream, as TaskFlow calls do.
+    for (const task of this.tasks.values()) {
+      for (const field of task.templateFields) {
+        for (const arg of collectXComArgs((task as unknown as Record<string, unknown>)[field])) this.addDependency(arg.operator, task);
+      }
+    }
     this.topologicalOrder();
     return this;
   }

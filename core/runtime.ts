@@ -10,7 +10,10 @@ export interface TaskRuntime {
   xcomPull(args: XComPullArgs): Promise<unknown>;
   getVariable(key: string): Promise<string | undefined>;
   getConnection(connId: string): Promise<ConnectionInfo | undefined>;
-  /** Sets the unfinished TIs of these tasks in this run (with this map index, or all when -1) to skipped. */
+  /**
+   * Sets the unfinished TIs of these tasks in this run to skipped: all of them when `mapIndex` is -1, else only those
+   * with that map index (Airflow's SkipMixin: a mapped TI never skips another index, nor an unmapped task).
+   */
   skipTasks(taskIds: readonly string[], mapIndex: number): Promise<void>;
 }
 

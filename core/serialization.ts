@@ -66,6 +66,8 @@ export interface SerializedTaskGroup {
   parent_group_id: string | null;
   tooltip: string;
   children: string[];
+  /** A mapped task group: its tasks run once per map index (each task's `mapped` says over what). */
+  is_mapped: boolean;
 }
 
 export interface SerializedDag {
@@ -135,6 +137,7 @@ export function serializeDag(dag: DAG): SerializedDag {
       parent_group_id: group.parent?.groupId ?? null,
       tooltip: group.tooltip,
       children: group.children.map((child) => ("groupId" in child ? child.groupId : child.taskId)),
+      is_mapped: group.mapped !== undefined,
     })),
   };
 }

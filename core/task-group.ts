@@ -4,7 +4,7 @@ import { currentDag, currentTaskGroup, withTaskGroup } from "./dag-context.ts";
 import type { DAG } from "./dag.ts";
 import { DagDefinitionError } from "./errors.ts";
 import type { MappedSpec } from "./mapped.ts";
-import { collectXComArgs, isXComArg, MappedArgument, type Dependable, type XComArg } from "./xcom-arg.ts";
+import type { Dependable } from "./xcom-arg.ts";
 
 export interface TaskGroupOptions {
   groupId: string;
@@ -25,7 +25,7 @@ export class TaskGroup {
   readonly prefixGroupId: boolean;
   readonly defaultArgs: DefaultArgs;
   readonly children: Array<BaseOperator | TaskGroup> = [];
-  /** Set for a mapped task group: every task inside expands over these arguments. */
+  /** Set for a mapped task group (`taskGroup.fn(...).expand(...)`): every task inside expands over these arguments. */
   mapped: MappedSpec | undefined;
 
   constructor(options: TaskGroupOptions) {
@@ -91,47 +91,8 @@ export class TaskGroup {
 }
 
 /** Creates a task group and builds its members inside `build`. Returns the group, so it can take part in dependencies. */
-export function taskGroup(options: TaskGroupOptions | string, build: (group: TaskGroup) => void): TaskGroup {
+export function buildTaskGroup(options: TaskGroupOptions | string, build: (group: TaskGroup) => void): TaskGroup {
   const group = new TaskGroup(typeof options === "string" ? { groupId: options } : options);
   withTaskGroup(group, () => build(group));
   return group;
-}
-
-type GroupMappedValues<T> = readonly T[] | XComArg<readonly T[]> | XComArg<T[]>;
-
-/**
- * A mapped task group (Airflow's `@task_group` + `.expand()`): the group is built once and every task inside runs
- * once per element of the mapped arguments. Inside the group, a task depends only on the same map index of the
- * group's other tasks; tasks outside see every index's result.
- *
- * ```ts
- * const perFile = mappedTaskGroup("per_file", ({ file }: { file: MappedArgument<string> }) => {
- *   check(load(file));
- * });
- * perFile.expand({ file: listFiles() });
- * ```
- */
-export function mappedTaskGroup<A extends Record<string, unknown>>(
-  options: TaskGroupOptions | string,
-  build: (args: { [K in keyof A]: MappedArgument<A[K]> }) => void,
-): { expand(mapped: { [K in keyof A]: GroupMappedValues<A[K]> }): TaskGroup } {
-  return {
-    expand(mapped) {
-      const opts = typeof options === "string" ? { groupId: options } : options;
-      if (currentTaskGroup()?.mappedGroup) {
-        throw new DagDefinitionError(`Mapped task group "${opts.groupId}" is inside another mapped task group; nesting mapped groups is not supported.`);
-      }
-      for (const [name, values] of Object.entries(mapped)) {
-        if (!isXComArg(values) && (typeof values !== "object" || values === null)) {
-          throw new DagDefinitionError(`Mapped task group "${opts.groupId}": expand() argument "${name}" must be a list, an object or a task output.`);
-        }
-      }
-      const group = new TaskGroup(opts);
-      group.mapped = { kind: "expand", fixed: {}, mapped: mapped as Extract<MappedSpec, { kind: "expand" }>["mapped"] };
-      const args = Object.fromEntries(Object.keys(mapped).map((name) => [name, new MappedArgument(group.groupId, name)]));
-      withTaskGroup(group, () => build(args as { [K in keyof A]: MappedArgument<A[K]> }));
-      for (const source of collectXComArgs(Object.values(mapped))) for (const root of group.dependencyRoots()) group.dag.addDependency(source.operator, root);
-      return group;
-    },
-  };
 }

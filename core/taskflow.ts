@@ -4,15 +4,13 @@ import type { TaskContext } from "./context.ts";
 import { runWithContext } from "./current-context.ts";
 import { currentDag, currentTaskGroup } from "./dag-context.ts";
 import { DagDefinitionError } from "./errors.ts";
-import type { MappedSpec } from "./mapped.ts";
+import { checkExpandArguments, refuseMappingInMappedGroup, type MappedSpec, type MappedValues } from "./mapped.ts";
 import { BaseSensorOperator, type PokeResult, type SensorOptions } from "./sensor.ts";
 import { collectXComArgs, isXComArg, XComArg, type Input } from "./xcom-arg.ts";
 
 type AnyFn = (...args: any[]) => unknown;
 export type TaskflowOptions = Omit<TaskOptions, "taskId"> & { taskId?: string; multipleOutputs?: boolean };
 
-/** Mapped values for a keyword argument: a literal list or an upstream output that is a list (null items, which Airflow drops when a mapped task returned nothing, allowed). */
-type MappedValues<T> = readonly T[] | XComArg<readonly (T | null)[]> | XComArg<(T | null)[]>;
 type FirstArg<A extends unknown[]> = A extends [infer O, ...unknown[]] ? (O extends object ? O : never) : never;
 
 /** A TaskFlow task: call it with values or other tasks' outputs to add it to the DAG being built. */
@@ -130,23 +128,20 @@ function makeTaskFunction<A extends unknown[], R>(
     const { multipleOutputs, taskId: _ignored, ...taskOptions } = options;
     const operator = factory({
       ...taskOptions,
-      taskId: uniqueTaskId(dag.tasks, baseId, options.taskGroup ?? currentTaskGroup()),
+      taskId: uniqueChildId((id) => dag.tasks.has(id), baseId, options.taskGroup ?? currentTaskGroup()),
       callable: fn as AnyFn,
       callArgs,
       ...(multipleOutputs ? { multipleOutputs } : {}),
     } as TaskOptions & { callable: AnyFn; callArgs: unknown[] });
     operator.mapped = mapped;
+    refuseMappingInMappedGroup(operator);
     for (const arg of collectXComArgs(callArgs)) arg.operator.then(operator);
     if (mapped) for (const arg of collectXComArgs(mapped.kind === "expand" ? mapped.mapped : mapped.source)) arg.operator.then(operator);
     return operator;
   };
 
   const expandWith = (fixed: Record<string, unknown>, mapped: Record<string, unknown>) => {
-    for (const [name, values] of Object.entries(mapped)) {
-      if (!isXComArg(values) && !Array.isArray(values) && (typeof values !== "object" || values === null)) {
-        throw new DagDefinitionError(`Task "${baseId}": expand() argument "${name}" must be a list, an object or a task output, got ${JSON.stringify(values)}.`);
-      }
-    }
+    checkExpandArguments(`Task "${baseId}"`, mapped);
     const operator = create([fixed], { kind: "expand", fixed, mapped: mapped as Extract<MappedSpec, { kind: "expand" }>["mapped"] });
     return new XComArg(operator);
   };
@@ -171,12 +166,12 @@ function makeTaskFunction<A extends unknown[], R>(
   }) as unknown as TaskFunction<A, Awaited<R>>;
 }
 
-/** Airflow names a decorated task called twice `name__1`, `name__2`, … */
-function uniqueTaskId(existing: ReadonlyMap<string, unknown>, baseId: string, group: { childId(id: string): string } | undefined): string {
+/** Airflow names a decorated task (or `@task_group` function) used twice `name__1`, `name__2`, … */
+export function uniqueChildId(taken: (fullId: string) => boolean, baseId: string, group: { childId(id: string): string } | undefined): string {
   const full = (id: string) => (group ? group.childId(id) : id);
-  if (!existing.has(full(baseId))) return baseId;
+  if (!taken(full(baseId))) return baseId;
   let n = 1;
-  while (existing.has(full(`${baseId}__${n}`))) n++;
+  while (taken(full(`${baseId}__${n}`))) n++;
   return `${baseId}__${n}`;
 }
 

@@ -1,4 +1,5 @@
 import type { BaseOperator } from "./base-operator.ts";
+import { DagDefinitionError } from "./errors.ts";
 import { RETURN_VALUE_KEY } from "./types.ts";
 
 /**
@@ -33,17 +34,26 @@ export type Dependable = { dependencyRoots(): BaseOperator[]; dependencyLeaves()
 
 /**
  * An argument of a mapped task group: inside the group it stands for this map index's value of `name`
- * (Airflow's task-group function parameters under `.expand()`).
+ * (Airflow's task-group function parameters under `.expand()`). `sources` are the upstream outputs the group maps
+ * over: a task given this argument depends on them, as in Airflow.
  */
 export class MappedArgument<T = unknown> {
   declare readonly __type?: T;
   constructor(
     readonly groupId: string,
     readonly name: string,
+    readonly sources: readonly XComArg[] = [],
   ) {}
 
   toJSON(): object {
     return { mapped_argument: { group_id: this.groupId, name: this.name } };
+  }
+
+  /** The group function runs once, when the DAG is built: computing with an argument there would use no real value. */
+  [Symbol.toPrimitive](): never {
+    throw new DagDefinitionError(
+      `"${this.name}" of mapped task group "${this.groupId}" has a value only when a task runs: pass it to a task (task(fn)(${this.name}), an operator argument) instead of computing with it in the group function.`,
+    );
   }
 }
 
@@ -57,9 +67,10 @@ export type Input<T> =
   | MappedArgument<T>
   | (T extends readonly unknown[] ? { [I in keyof T]: Input<T[I]> } : T extends Date | ((...args: any[]) => any) ? T : T extends object ? { [K in keyof T]: Input<T[K]> } : T);
 
-/** Every XComArg nested in a value (arrays and plain objects), for wiring dependencies. */
+/** Every XComArg a value depends on (nested in arrays and plain objects, or behind a mapped task group argument), for wiring dependencies. */
 export function collectXComArgs(value: unknown, found: XComArg[] = []): XComArg[] {
   if (value instanceof XComArg) found.push(value);
+  else if (value instanceof MappedArgument) found.push(...value.sources);
   else if (Array.isArray(value)) for (const item of value) collectXComArgs(item, found);
   else if (isPlainObject(value)) for (const item of Object.values(value)) collectXComArgs(item, found);
   return found;

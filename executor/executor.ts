@@ -1,4 +1,5 @@
 import type { TiKey } from "../core/store/queries/task-instances.ts";
+import type { TaskState } from "../core/types.ts";
 
 /** One task-instance try handed to an executor: everything a runner needs to run it through the execution API. */
 export interface Workload {
@@ -14,10 +15,19 @@ export interface Workload {
   /** Where the try's log file goes. */
   logPath: string;
   /**
-   * Set when this workload runs a DAG's success/failure callbacks instead of a task: `key` is then the run's last task
-   * instance, whose context Airflow gives DAG callbacks.
+   * Set when this workload runs a DAG's success/failure callbacks instead of a task: `key` and `tryNumber` are then the
+   * run's last task instance, whose context Airflow gives DAG callbacks, and `id` the callback_request row.
    */
-  callback?: { id: number; kind: "dag_success" | "dag_failed"; reason: string | null };
+  callback?: DagCallbackRequest;
+}
+
+/** A DAG-level callback to run: which one, why the run ended, and what the context's `ti` shows of the last TI. */
+export interface DagCallbackRequest {
+  id: number;
+  kind: "dag_success" | "dag_failed";
+  /** success, task_failure, all_tasks_deadlocked or timed_out. */
+  reason: string | null;
+  ti: { maxTries: number; state: TaskState; startDate: string | null };
 }
 
 /** Something the executor saw happen to a workload's process (the TI's state itself is reported by the runner). */

@@ -1,58 +1,22 @@
 /**
  * A task runner process: receives workloads from its executor over IPC and runs them one at a time, reaching state only
  * through the execution API with each workload's token. It imports each DAG file once (again when the file changes)
- * and runs many tasks; the executor replaces it after a crash, a kill or N tasks.
+ * and runs many tasks; the executor replaces it after a crash, a kill or N tasks. It also runs DAGs' success/failure
+ * callbacks (run-dag-callbacks.ts): the scheduler never runs user code.
  */
-import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { createWriteStream, mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
-import type { DagRunView, TaskLogger } from "../core/context.ts";
-import type { DAG } from "../core/dag.ts";
-import { DagBag } from "../core/dagbag/dagbag.ts";
 import { describeError, executeTry } from "../core/execution/execute-try.ts";
-import type { DagRunType } from "../core/types.ts";
 import { ExecutionApiClient, TryConflictError } from "./api-client.ts";
+import { dagRunView } from "./dag-run-view.ts";
 import type { Workload } from "./executor.ts";
+import { loadDag } from "./load-dag.ts";
+import { runDagCallbacks } from "./run-dag-callbacks.ts";
 import type { RunnerMessage, RunnerReply } from "./runner-protocol.ts";
+import { captureOutput, fileLogger } from "./task-log.ts";
 
 const HEARTBEAT_MS = Number(process.env.UPDRAFT_TASK_HEARTBEAT_MS ?? 2000);
-const loaded = new Map<string, { mtimeMs: number; bag: DagBag }>();
-
-async function loadDag(fileloc: string, dagId: string): Promise<DAG> {
-  const { mtimeMs } = await stat(fileloc);
-  let entry = loaded.get(fileloc);
-  if (!entry || entry.mtimeMs !== mtimeMs) {
-    const bag = new DagBag(dirname(fileloc));
-    await bag.loadFile(fileloc);
-    entry = { mtimeMs, bag };
-    loaded.set(fileloc, entry);
-  }
-  const error = entry.bag.importErrors[0];
-  if (error) throw new Error(`DAG file ${fileloc} failed to load: ${error.message}`);
-  return entry.bag.getDag(dagId);
-}
-
-function fileLogger(stream: WriteStream): TaskLogger {
-  const write = (level: string) => (message: string, ...args: unknown[]) =>
-    stream.write(`[${new Date().toISOString()}] {${level}} ${args.length ? `${message} ${args.map(String).join(" ")}` : message}\n`);
-  return { info: write("INFO"), warn: write("WARNING"), error: write("ERROR"), debug: write("DEBUG") };
-}
-
-/** While a task runs, whatever it prints goes to its log too. */
-function captureOutput(stream: WriteStream): () => void {
-  const original = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-  const tee = (chunk: string | Uint8Array) => {
-    stream.write(chunk);
-    return true;
-  };
-  process.stdout.write = tee as typeof process.stdout.write;
-  process.stderr.write = tee as typeof process.stderr.write;
-  return () => {
-    process.stdout.write = original.out;
-    process.stderr.write = original.err;
-  };
-}
 
 async function runWorkload(workload: Workload): Promise<RunnerReply> {
   const client = new ExecutionApiClient(workload.apiUrl, workload.token);
@@ -81,12 +45,7 @@ async function runWorkload(workload: Workload): Promise<RunnerReply> {
     let result;
     try {
       const dag = await loadDag(workload.fileloc, workload.key.dagId);
-      const run = start.dag_run;
-      const dagRun: DagRunView = {
-        dagId: run.dag_id, runId: run.run_id, runType: run.run_type as DagRunType, logicalDate: new Date(run.logical_date),
-        dataIntervalStart: new Date(run.data_interval_start), dataIntervalEnd: new Date(run.data_interval_end),
-        externalTrigger: run.external_trigger, conf: run.conf, state: "running", startDate: run.start_date ? new Date(run.start_date) : null,
-      };
+      const dagRun = dagRunView(start.dag_run, "running");
       const prev = start.prev_success;
       result = await executeTry({
         task: dag.getTask(workload.key.taskId),
@@ -140,7 +99,7 @@ async function runWorkload(workload: Workload): Promise<RunnerReply> {
 
 process.on("message", (message: RunnerMessage) => {
   if (message.type !== "run") return;
-  runWorkload(message.workload).then(
+  (message.workload.callback ? runDagCallbacks(message.workload) : runWorkload(message.workload)).then(
     (reply) => process.send?.(reply),
     (error) =>
       process.send?.({ type: "done", key: message.workload.key, tryNumber: message.workload.tryNumber, outcome: "error", error: describeError(error) } satisfies RunnerReply),

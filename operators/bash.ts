@@ -19,8 +19,8 @@ export interface BashOperatorOptions extends TaskOptions {
 }
 
 /**
- * Runs a shell command with bash. The last line of stdout becomes the task's XCom; a non-zero exit fails the try,
- * except `skipOnExitCode` (99 by default), which skips it. stderr goes to the log with stdout, as in Airflow.
+ * Runs a shell command with bash. The last line of output (stdout and stderr merged, as in Airflow) becomes the task's
+ * XCom; a non-zero exit fails the try, except `skipOnExitCode` (99 by default), which skips it.
  */
 export class BashOperator extends BaseOperator<string> {
   static override templateFields: readonly string[] = ["bashCommand", "env", "cwd"];
@@ -58,16 +58,19 @@ export class BashOperator extends BaseOperator<string> {
   private run(context: TaskContext, env: Record<string, string>, cwd: string): Promise<string> {
     return new Promise((resolve, reject) => {
       context.log.info(`Running command: ${this.bashCommand}`);
-      const child = spawn("bash", ["-c", this.bashCommand], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+      // Airflow reads stdout with stderr merged into it, so the XCom is the last line of either. Merging inside bash
+      // keeps the order exact; on the same line, so bash's "line N" in error messages stays the user's line N.
+      const child = spawn("bash", ["-c", `exec 2>&1; ${this.bashCommand}`], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
       this.running = child;
       let lastLine = "";
+      // Each line without trailing whitespace, as Airflow's rstrip().
       const onLine = (line: string) => {
-        context.log.info(line);
-        lastLine = line;
+        lastLine = line.trimEnd();
+        context.log.info(lastLine);
       };
-      const stdout = createInterface({ input: child.stdout! });
-      stdout.on("line", onLine);
-      createInterface({ input: child.stderr! }).on("line", (line) => context.log.info(line));
+      createInterface({ input: child.stdout! }).on("line", onLine);
+      // Only what bash writes before the merge (a syntax error in the command) arrives here.
+      createInterface({ input: child.stderr! }).on("line", onLine);
       const abort = () => this.onKill();
       context.signal.addEventListener("abort", abort, { once: true });
       child.on("error", (error) => reject(new Error(`Could not start bash: ${error.message}. Is bash installed and on PATH?`)));

@@ -1,4 +1,4 @@
-import { planRun, type RunPlan } from "../core/scheduling/plan-run.ts";
+import { planRun, type PlanEnvironment, type RunPlan, type TiSnapshot } from "../core/scheduling/plan-run.ts";
 import type { SerializedDag } from "../core/serialization.ts";
 import type { Queryable } from "../core/store/database.ts";
 import { finishDagRun, type DagRunRow } from "../core/store/queries/dag-runs.ts";
@@ -14,32 +14,103 @@ export interface RunDecision {
   finished: "success" | "failed" | null;
   reason: string | null;
   wakeAt: Date | null;
+  /** The run's TIs after this pass, or null when a guarded write missed (another actor moved a TI): read it again. */
+  snapshot: TiSnapshot[] | null;
+}
+
+/** What the scheduler already knows of the run: its TIs, and optionally the plan it made from them. */
+export interface KnownRunState {
+  snapshot: TiSnapshot[];
+  plan?: RunPlan;
 }
 
 /**
  * One scheduling pass over one running DagRun, inside the caller's transaction: plan with the core semantics, then
  * apply the plan with guarded updates (a TI another actor moved meanwhile is left alone and re-planned next pass).
+ * With `known` TI states the pass reads nothing first; a run is still only finished from a fresh snapshot.
  */
-export async function scheduleRun(tx: Queryable, run: DagRunRow, dag: SerializedDag, now: Date): Promise<RunDecision> {
+export async function scheduleRun(tx: Queryable, run: DagRunRow, dag: SerializedDag, now: Date, known?: KnownRunState): Promise<RunDecision> {
   const sources = mappingSources(dag);
-  let plan: RunPlan;
+  let snapshot = known?.snapshot;
+  let plan = known?.plan;
+  let guardsHeld = true;
   // Expanding a mapped task creates TIs that may be ready at once: plan again until nothing expands.
   for (let pass = 0; ; pass++) {
-    const [snapshot, lengths] = await Promise.all([runSnapshot(tx, run.dag_id, run.run_id), mapLengths(tx, run.dag_id, run.run_id, sources)]);
-    plan = planRun(dag, snapshot, { now, mapLength: (taskId, key) => lengths.get(`${taskId}\u0000${key}`) ?? null });
-    await applyStateChanges(tx, run.dag_id, run.run_id, plan.changes);
-    for (const expansion of plan.expansions) await expandMappedTask(tx, run.dag_id, run.run_id, expansion.taskId, expansion.length);
+    if (!snapshot || !plan) {
+      const [fresh, lengths] = await Promise.all([
+        snapshot ? Promise.resolve(snapshot) : runSnapshot(tx, run.dag_id, run.run_id),
+        mapLengths(tx, run.dag_id, run.run_id, sources),
+      ]);
+      snapshot = fresh;
+      plan = planRun(dag, snapshot, planEnvironment(now, lengths));
+    }
+    if (known && plan.runState.state !== "running") {
+      // Known states may lag behind the database: decide the end of a run only on what the database holds.
+      known = undefined;
+      snapshot = plan = undefined;
+      continue;
+    }
+    const changed = await applyStateChanges(tx, run.dag_id, run.run_id, plan.changes);
+    if (changed !== plan.changes.length) guardsHeld = false;
+    for (const expansion of plan.expansions) {
+      if (!(await expandMappedTask(tx, run.dag_id, run.run_id, expansion.taskId, expansion.length))) guardsHeld = false;
+    }
     if (plan.expansions.length === 0 || pass > 20) break;
+    snapshot = plan = undefined;
   }
   const scheduled = await markSchedulable(tx, run.dag_id, run.run_id, plan.schedulable);
+  if (scheduled !== plan.schedulable.length) guardsHeld = false;
   let finished: RunDecision["finished"] = null;
   let reason: string | null = null;
   if (plan.runState.state !== "running" && (await finishDagRun(tx, run.id, plan.runState.state))) {
     finished = plan.runState.state;
     reason = plan.runState.reason;
   }
-  const again = plan.schedulable.some((s) => s.noop);
-  return { scheduled: again ? scheduled - plan.schedulable.filter((s) => s.noop).length : scheduled, again, finished, reason, wakeAt: plan.wakeAt };
+  const noops = plan.schedulable.filter((s) => s.noop).length;
+  return {
+    scheduled: scheduled - noops,
+    again: noops > 0,
+    finished,
+    reason,
+    wakeAt: plan.wakeAt,
+    // After 20 rounds of expansion the last plan's own expansions are not in its snapshot: read the run again.
+    snapshot: guardsHeld && !plan.expansions.length ? statesAfter(snapshot, plan) : null,
+  };
+}
+
+/** The plan's environment over map lengths read from the database. */
+export function planEnvironment(now: Date, lengths: ReadonlyMap<string, number | null>): PlanEnvironment {
+  return { now, mapLength: (taskId, key) => lengths.get(`${taskId}\u0000${key}`) ?? null };
+}
+
+/** True when nothing in the plan needs writing: the run waits for its in-flight TIs (or a retry's date). */
+export function planIsIdle(plan: RunPlan): boolean {
+  return !plan.changes.length && !plan.expansions.length && !plan.schedulable.length && plan.runState.state === "running";
+}
+
+/**
+ * True when a mapped task's placeholder waits to be expanded: its length comes from the database, so the run cannot be
+ * planned from known states alone.
+ */
+export function awaitsExpansion(dag: SerializedDag, snapshot: readonly TiSnapshot[]): boolean {
+  const mapped = new Set(dag.tasks.filter((t) => t.mapped || t.mapped_group_id).map((t) => t.task_id));
+  if (!mapped.size) return false;
+  return snapshot.some((ti) => ti.mapIndex < 0 && mapped.has(ti.taskId) && (ti.state === null || ti.state === "up_for_retry" || ti.state === "up_for_reschedule"));
+}
+
+/** The run's TIs once the plan's writes are applied (all of them held their guards). */
+function statesAfter(snapshot: readonly TiSnapshot[], plan: RunPlan): TiSnapshot[] {
+  const key = (taskId: string, mapIndex: number) => `${taskId}\u0000${mapIndex}`;
+  const after = new Map(snapshot.map((ti) => [key(ti.taskId, ti.mapIndex), { ...ti }]));
+  for (const change of plan.changes) {
+    const ti = after.get(key(change.taskId, change.mapIndex));
+    if (ti) ti.state = change.state;
+  }
+  for (const item of plan.schedulable) {
+    const ti = after.get(key(item.taskId, item.mapIndex));
+    if (ti) ti.state = item.noop ? "success" : "scheduled";
+  }
+  return [...after.values()];
 }
 
 function mappingSources(dag: SerializedDag): Array<{ taskId: string; key: string }> {

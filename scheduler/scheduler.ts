@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { planRun } from "../core/scheduling/plan-run.ts";
 import { join } from "node:path";
 import { issueToken } from "../core/execution-token.ts";
 import type { Database, Queryable } from "../core/store/database.ts";
@@ -7,13 +8,21 @@ import { lockRunsToSchedule, startQueuedRuns, touchSchedulingDecision, type DagR
 import type { TiKey } from "../core/store/queries/task-instances.ts";
 import type { Executor, ExecutorEvent } from "../executor/executor.ts";
 import { createDueRuns } from "./create-runs.ts";
+import { sendDagCallbacks } from "./dag-callbacks.ts";
 import { DagCache } from "./dag-cache.ts";
 import { failTryExternally } from "./failure.ts";
 import { refreshNextDagrun } from "./next-dagrun.ts";
 import { queueScheduledTasks, type QueuedTi } from "./queue-tasks.ts";
-import { scheduleRun } from "./schedule-run.ts";
+import { RunStateCache, type TiChange } from "./run-state-cache.ts";
+import { awaitsExpansion, planIsIdle, scheduleRun, type KnownRunState } from "./schedule-run.ts";
+import { failTimedOutTries } from "./timeout-backstop.ts";
 
 export const SCHEDULER_CHANNEL = "updraft_scheduler";
+
+/** A NOTIFY payload on SCHEDULER_CHANNEL: a try of this run finished with this outcome (see `Scheduler.tryFinished`). */
+export function tryFinishedPayload(dagId: string, runId: string, change: TiChange): string {
+  return JSON.stringify({ run: [dagId, runId], ti: change });
+}
 
 export interface SchedulerOptions {
   executor: Executor;
@@ -28,6 +37,8 @@ export interface SchedulerOptions {
   zombieThresholdMs?: number;
   /** Another scheduler silent this long is dead and its queued/running TIs are adopted. Default 30 s. */
   healthThresholdMs?: number;
+  /** A try still running this long past its execution_timeout is ended by the scheduler. Default 30 s (UPDRAFT_EXECUTION_TIMEOUT_GRACE_SEC). */
+  executionTimeoutGraceMs?: number;
   log?: (message: string) => void;
 }
 
@@ -41,6 +52,11 @@ const runKey = (dagId: string, runId: string) => `${dagId}\u0000${runId}`;
  */
 export class Scheduler {
   readonly cache = new DagCache();
+  private readonly runStates = new RunStateCache();
+  /** TIs may be `scheduled` and waiting for the critical section. */
+  private scheduledPending = true;
+  /** The last critical section filled every executor slot: TIs may be waiting for the next free one. */
+  private waitingForSlots = false;
   private jobId = 0;
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
@@ -80,7 +96,7 @@ export class Scheduler {
     );
     this.jobId = Number(rows[0].id);
     this.options.executor.onEvent((event) => void this.onExecutorEvent(event));
-    this.unlisten = await this.db.listen(SCHEDULER_CHANNEL, (payload) => this.wake(payload || undefined));
+    this.unlisten = await this.db.listen(SCHEDULER_CHANNEL, (payload) => this.onNotify(payload));
     await this.adoptOrphans();
     this.running = true;
     this.loopDone = this.loop();
@@ -94,11 +110,35 @@ export class Scheduler {
     await this.db.query("UPDATE job SET state = 'success', end_date = now() WHERE id = $1", [this.jobId]).catch(() => {});
   }
 
-  /** Something changed: examine this run (dag_id NUL run_id) now, or everything when no key is given. */
+  /**
+   * Something changed: examine this run (dag_id NUL run_id) now, reading its TIs again, or everything when no key is
+   * given.
+   */
   wake(key?: string): void {
-    if (key) this.dirtyRuns.add(key);
-    else this.fullPassDue = true;
+    if (key) {
+      this.runStates.forget(key);
+      this.dirtyRuns.add(key);
+    } else this.fullPassDue = true;
     this.wakeResolve?.();
+  }
+
+  /** A try finished (the execution API recorded it): its downstream may be ready now. */
+  tryFinished(dagId: string, runId: string, change: TiChange): void {
+    const key = runKey(dagId, runId);
+    this.runStates.apply(key, change);
+    this.dirtyRuns.add(key);
+    this.wakeResolve?.();
+  }
+
+  private onNotify(payload: string): void {
+    if (!payload.startsWith("{")) return this.wake(payload || undefined);
+    try {
+      const { run, ti } = JSON.parse(payload) as { run: [string, string]; ti: TiChange };
+      const dates = { nextRetryAt: ti.nextRetryAt ? new Date(ti.nextRetryAt) : null, rescheduleAt: ti.rescheduleAt ? new Date(ti.rescheduleAt) : null };
+      this.tryFinished(run[0], run[1], { ...ti, ...dates });
+    } catch {
+      this.wake();
+    }
   }
 
   /** A run was created (trigger, backfill) or unpaused: start queued runs now rather than at the next safety-net pass. */
@@ -130,7 +170,8 @@ export class Scheduler {
         this.log(`Scheduling loop error: ${(error as Error).stack ?? error}`);
         await sleep(200);
       }
-      if (!busy && this.running && !this.dirtyRuns.size && !this.fullPassDue) await this.idle();
+      const queueable = this.scheduledPending && this.options.executor.slotsAvailable() > 0;
+      if (!busy && this.running && !this.dirtyRuns.size && !this.fullPassDue && !queueable) await this.idle();
     }
   }
 
@@ -163,6 +204,7 @@ export class Scheduler {
       busy = (await createDueRuns(this.db, this.cache, now)) > 0 || busy;
       const started = await this.db.transaction((tx) => startQueuedRuns(tx, 50));
       for (const run of started) this.dirtyRuns.add(runKey(run.dag_id, run.run_id));
+      busy = (await sendDagCallbacks(this.db, this.cache, this.options, this.log)) > 0 || busy;
     }
     for (const [key, at] of this.wakeAt) if (at <= now) {
       this.wakeAt.delete(key);
@@ -171,7 +213,7 @@ export class Scheduler {
     const keys = full ? null : [...this.dirtyRuns];
     this.dirtyRuns.clear();
     if (full || keys!.length) busy = (await this.scheduleRuns(keys, now)) || busy;
-    busy = (await this.queueTasks()) || busy;
+    busy = (await this.queueTasks(full)) || busy;
     if (Date.now() - this.lastHeartbeat > 5000) {
       this.lastHeartbeat = Date.now();
       await this.db.query("UPDATE job SET latest_heartbeat = now() WHERE id = $1", [this.jobId]);
@@ -179,11 +221,19 @@ export class Scheduler {
     if (Date.now() - this.lastZombieCheck > Math.min(5000, this.zombieThresholdMs / 2)) {
       this.lastZombieCheck = Date.now();
       await this.failZombies();
+      for (const key of await failTimedOutTries(this.db, this.cache, this.options, this.log)) this.wake(runKey(key.dagId, key.runId));
     }
     return busy;
   }
 
   private async scheduleRuns(keys: string[] | null, now: Date): Promise<boolean> {
+    const known = new Map<string, KnownRunState>();
+    // The cache's version of each run when its TIs were read, so that what this pass learnt never hides a later event.
+    const versions = new Map<string, number>();
+    if (keys) {
+      keys = await this.runsWithWork(keys, now, known, versions);
+      if (!keys.length) return false;
+    }
     const dagIds = keys?.map((k) => k.split("\u0000")[0]) ?? null;
     const runIds = keys?.map((k) => k.split("\u0000")[1]) ?? null;
     let again = false;
@@ -191,21 +241,60 @@ export class Scheduler {
     await this.db.transaction(async (tx) => {
       const runs = await lockRunsToSchedule(tx, keys ? Math.max(keys.length, 1) : 50, dagIds, runIds);
       for (const run of runs) {
+        const key = runKey(run.dag_id, run.run_id);
         const stored = await this.cache.get(tx, run.dag_id);
         if (!stored) continue;
-        const decision = await scheduleRun(tx, run, stored.data, now);
+        if (!known.has(key)) versions.set(key, this.runStates.version(key));
+        const decision = await scheduleRun(tx, run, stored.data, now, known.get(key));
         if (decision.scheduled > 0 || decision.finished) didWork = true;
+        if (decision.scheduled > 0) this.scheduledPending = true;
         if (decision.again) {
           again = true;
-          this.dirtyRuns.add(runKey(run.dag_id, run.run_id));
+          this.dirtyRuns.add(key);
         }
-        if (decision.wakeAt) this.wakeAt.set(runKey(run.dag_id, run.run_id), decision.wakeAt);
-        if (decision.finished) await this.onRunFinished(tx, run, decision.finished, decision.reason, now);
+        if (decision.wakeAt) this.wakeAt.set(key, decision.wakeAt);
+        if (decision.finished) {
+          this.runStates.drop(key);
+          await this.onRunFinished(tx, run, decision.finished, decision.reason, now);
+        } else if (!decision.snapshot) {
+          // A guarded write missed: another actor moved a TI. Read the run again and plan once more.
+          this.runStates.forget(key);
+          again = true;
+          this.dirtyRuns.add(key);
+        } else {
+          this.runStates.remember(key, decision.snapshot, versions.get(key)!);
+        }
       }
       // Only full passes rotate fairly through runs; an event names the run to look at.
       if (!keys) await touchSchedulingDecision(tx, runs.map((r) => r.id));
     });
     return didWork || again;
+  }
+
+  /**
+   * Of the runs an event named, those with something to write. A run whose TIs are known is planned in memory first:
+   * when its plan only waits (a task finished, but what follows still has unfinished upstreams), nothing is read,
+   * locked or written.
+   */
+  private async runsWithWork(keys: readonly string[], now: Date, known: Map<string, KnownRunState>, versions: Map<string, number>): Promise<string[]> {
+    const withWork: string[] = [];
+    for (const key of keys) {
+      versions.set(key, this.runStates.version(key));
+      const snapshot = this.runStates.get(key);
+      const stored = snapshot && (await this.cache.get(this.db, key.split("\u0000")[0]));
+      if (!snapshot || !stored || awaitsExpansion(stored.data, snapshot)) {
+        withWork.push(key);
+        continue;
+      }
+      const plan = planRun(stored.data, snapshot, { now, mapLength: () => null });
+      if (planIsIdle(plan)) {
+        if (plan.wakeAt) this.wakeAt.set(key, plan.wakeAt);
+        continue;
+      }
+      known.set(key, { snapshot, plan });
+      withWork.push(key);
+    }
+    return withWork;
   }
 
   private async onRunFinished(tx: Queryable, run: DagRunRow, state: string, reason: string | null, now: Date): Promise<void> {
@@ -221,9 +310,18 @@ export class Scheduler {
     this.log(`DagRun ${run.run_id} of ${run.dag_id} finished: ${state}${state === "failed" && reason ? ` (${reason})` : ""}`);
   }
 
-  private async queueTasks(): Promise<boolean> {
+  /**
+   * The critical section, run when TIs may be waiting for it: this scheduler scheduled some, a runner slot came free,
+   * or on the safety-net pass (another scheduler's TIs, pools resized).
+   */
+  private async queueTasks(full: boolean): Promise<boolean> {
+    if (!this.scheduledPending && !full) return false;
     const executor = this.options.executor;
-    const queued = await queueScheduledTasks(this.db, this.cache, this.jobId, executor.slotsAvailable());
+    const slots = executor.slotsAvailable();
+    if (slots <= 0) return false; // still pending: a runner that finishes frees a slot and wakes the loop
+    this.scheduledPending = false;
+    const queued = await queueScheduledTasks(this.db, this.cache, this.jobId, slots);
+    this.waitingForSlots = queued.length >= slots;
     for (const ti of queued) executor.queue(this.workload(ti));
     return queued.length > 0;
   }
@@ -245,6 +343,11 @@ export class Scheduler {
   /** A runner that died, or a try that ended without reporting, is failed (or retried) here. */
   private async onExecutorEvent(event: ExecutorEvent): Promise<void> {
     const { key, tryNumber } = event.workload;
+    // A runner slot came free: what waited for one can be queued now.
+    if (this.waitingForSlots && event.kind === "exited") {
+      this.scheduledPending = true;
+      this.wakeResolve?.();
+    }
     if (event.kind === "exited" && !event.ok) {
       try {
         await this.db.transaction(async (tx) => {

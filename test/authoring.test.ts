@@ -146,4 +146,33 @@ describe("serialization", () => {
     expect(s.timetable).toMatchObject({ type: "cron", timezone: "UTC" });
     expect(s.schedule_summary).toBe("@daily");
   });
+
+  it("keeps every DAG option and every default arg, in Airflow's names", () => {
+    const onFailure = () => {};
+    const d = dag(
+      {
+        dagId: "all_options", description: "every option", schedule: "0 6 * * *", startDate: "2024-01-01", endDate: "2024-12-31",
+        timezone: "Europe/Amsterdam", catchup: false, tags: ["a", "b"], owner: "team-a", docMd: "# Doc",
+        params: { n: 5 }, maxActiveRuns: 2, maxActiveTasks: 4, onFailureCallback: onFailure,
+        defaultArgs: {
+          retries: 2, retryDelay: { minutes: 1 }, retryExponentialBackoff: true, maxRetryDelay: { minutes: 10 }, executionTimeout: 30,
+          triggerRule: "all_done", pool: "p", poolSlots: 2, priorityWeight: 7, weightRule: "absolute", queue: "q",
+          dependsOnPast: true, onFailureCallback: onFailure, email: "ops@example.com", emailOnFailure: false, emailOnRetry: false,
+        },
+      },
+      () => void new EmptyOperator({ taskId: "t" }),
+    );
+    const s = serializeDag(d);
+    expect(s).toMatchObject({
+      description: "every option", start_date: "2024-01-01T00:00:00+00:00", end_date: "2024-12-31T00:00:00+00:00", timezone: "Europe/Amsterdam",
+      catchup: false, tags: ["a", "b"], owner: "team-a", doc_md: "# Doc", params: { n: { value: 5 } }, max_active_runs: 2, max_active_tasks: 4,
+      has_on_failure_callback: true, has_on_success_callback: false, timetable: { type: "cron", timezone: "Europe/Amsterdam" },
+    });
+    expect(s.tasks[0]).toMatchObject({
+      owner: "team-a", retries: 2, retry_delay: 60, retry_exponential_backoff: true, max_retry_delay: 600, execution_timeout: 30,
+      trigger_rule: "all_done", pool: "p", pool_slots: 2, priority_weight: 7, weight_rule: "absolute", effective_priority_weight: 7,
+      queue: "q", depends_on_past: true, email: ["ops@example.com"], email_on_failure: false, email_on_retry: false,
+    });
+    expect(d.getTask("t").onFailureCallback).toEqual([onFailure]);
+  });
 });

@@ -4,8 +4,12 @@ import { dagsTest } from "./helpers/cli.ts";
 const allSuccess = (...ids: string[]) => Object.fromEntries(ids.map((id) => [id, "success"]));
 const mapped = (taskId: string, n: number, state = "success") => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${taskId}[${i}]`, state]));
 
-/** Every example DAG of issue "Core", run with `updraft dags test <id> 2024-01-03 -o json`, and the final state of every task. */
-const EXPECTED: Array<{ dagId: string; exitCode: number; runState: string; states: Record<string, string>; args?: string[]; date?: string }> = [
+/** Every example DAG, run with `updraft dags test <id> 2024-01-03 -o json`, and the final state of every task. */
+const EXPECTED: Array<{
+  dagId: string; exitCode: number; runState: string; states: Record<string, string>; args?: string[]; date?: string;
+  /** The try each listed task ended on, where the example is about retries. */
+  tries?: Record<string, number>;
+}> = [
   { dagId: "phase1_01_hello_airflow", exitCode: 0, runState: "success", states: allSuccess("start", "say_hello", "end") },
   {
     dagId: "phase1_02_parallel_tasks", exitCode: 0, runState: "success",
@@ -49,14 +53,28 @@ const EXPECTED: Array<{ dagId: string; exitCode: number; runState: string; state
   {
     dagId: "phase4_04_dynamic_tasks", exitCode: 0, runState: "success",
     states: {
-      ...allSuccess("list_files", "total", "find_late_files"),
+      ...allSuccess("list_files", "total", "find_late_files", "total_rows"),
       ...mapped("process_file", 3), ...mapped("multiply", 3), ...mapped("describe_pair", 6), ...mapped("multiply_kwargs", 2),
-      ...mapped("echo_region", 2), handle_late_file: "skipped",
+      ...mapped("echo_region", 2), handle_late_file: "skipped", ...mapped("per_file.validate", 3), ...mapped("per_file.count_rows", 3),
     },
+  },
+  {
+    dagId: "phase5_02_pools_priority", exitCode: 0, runState: "success",
+    states: allSuccess("fetch_orders", "fetch_customers", "fetch_products", "fetch_reviews", "export_catalog", "build_report"),
   },
   {
     dagId: "phase5_03_task_groups", exitCode: 0, runState: "success",
     states: allSuccess("start", "extract.orders", "extract.customers", "transform.clean.dedupe", "transform.clean.validate", "transform.enrich", "load.warehouse", "load.cache", "end"),
+  },
+  {
+    dagId: "phase7_01_retry_strategies", exitCode: 0, runState: "success",
+    states: allSuccess("fixed_delay", "exponential_backoff", "timeout_then_retry", "report"),
+    tries: { fixed_delay: 2, exponential_backoff: 3, timeout_then_retry: 2, report: 1 },
+  },
+  {
+    dagId: "phase7_02_exception_handling", exitCode: 0, runState: "success",
+    states: { ...allSuccess("fetch_rates", "fetch_orders_fallback", "merge_orders", "load", "cleanup"), fetch_orders_primary: "failed" },
+    tries: { fetch_rates: 2, fetch_orders_primary: 1 },
   },
   { dagId: "phase11_01_dag_testing", exitCode: 0, runState: "success", states: allSuccess("load_items", "validate", "price") },
 ];
@@ -67,6 +85,10 @@ describe("example DAGs under `updraft dags test`", () => {
     it.concurrent(label, async () => {
       const { code, run, states, stderr } = await dagsTest(example.dagId, example.date, example.args);
       expect(states, stderr).toEqual(example.states);
+      if (example.tries) {
+        const tries = Object.fromEntries(run.task_instances.filter((ti) => ti.task_id in example.tries!).map((ti) => [ti.task_id, ti.try_number]));
+        expect(tries).toEqual(example.tries);
+      }
       expect(run.state).toBe(example.runState);
       expect(code).toBe(example.exitCode);
       expect(run.run_id).toBe(`manual__${example.date ?? "2024-01-03"}T00:00:00+00:00`);

@@ -39,4 +39,18 @@ describe("types flow between TaskFlow tasks", () => {
     expect(ok).toBe(false);
     expect(output).toMatch(/wrong-mapped-type\.ts\(8,.*error TS2322/);
   });
+
+  it("a mapped task group's arguments and output are typed by its function", async () => {
+    expect(await typecheck("right-mapped-group.ts")).toEqual({ ok: true, output: "" });
+  });
+
+  it("expanding a group over values of the wrong type, or consuming its output as the wrong type, fails the typecheck", async () => {
+    const { ok, output } = await typecheck("wrong-mapped-group.ts");
+    expect(ok).toBe(false);
+    // strings mapped over `x: number`; its number[] output given where string[] is expected; `x` mapped nowhere; `z` is no argument
+    expect(output).toMatch(/wrong-mapped-group\.ts\(14,\d+\): error TS2322: Type 'string' is not assignable to type 'number'/);
+    expect(output).toMatch(/wrong-mapped-group\.ts\(15,\d+\): error TS2345: .*XComArg<number\[\]>.*string\[\]/);
+    expect(output).toMatch(/wrong-mapped-group\.ts\(16,\d+\): error TS2345: Argument of type '\{\}' is not assignable to parameter of type 'MappedInputs/);
+    expect(output).toMatch(/wrong-mapped-group\.ts\(17,\d+\): error TS2353: .*'z' does not exist/);
+  });
 });

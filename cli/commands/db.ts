@@ -1,8 +1,8 @@
-import { createInterface } from "node:readline/promises";
 import type { Database } from "../../core/store/database.ts";
 import { migrate, migrationName, migrationStatus, resetDatabase, type Migration } from "../../core/store/migrate.ts";
 import { openDatabase } from "../../core/store/open.ts";
 import type { CliIO, Command } from "../command.ts";
+import { askYesNo, canAsk } from "../confirm.ts";
 
 /** Opens the database of UPDRAFT_DATABASE_URL / UPDRAFT_HOME, says which one it is, and always closes it. */
 async function withDatabase(io: CliIO, work: (db: Database) => Promise<number>): Promise<number> {
@@ -75,11 +75,11 @@ export const dbReset: Command = {
   run: (_args, values, io) =>
     withDatabase(io, async (db) => {
       if (!values.yes) {
-        if (!process.stdin.isTTY) {
+        if (!canAsk()) {
           io.err(`Refusing to reset ${db.description} without confirmation, and there is no terminal to ask on. Run \`updraft db reset --yes\` to drop all its data.`);
           return 1;
         }
-        if (!(await confirm(`This deletes all data in ${db.description}: DAG runs, task instances, XComs, variables, connections, users. Type "yes" to continue: `))) {
+        if (!(await askYesNo(`This deletes all data in ${db.description}: DAG runs, task instances, XComs, variables, connections, users. Type "yes" to continue: `))) {
           io.out("Reset cancelled; nothing was changed.");
           return 1;
         }
@@ -90,12 +90,3 @@ export const dbReset: Command = {
       return 0;
     }),
 };
-
-async function confirm(question: string): Promise<boolean> {
-  const prompt = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return /^y(es)?$/i.test((await prompt.question(question)).trim());
-  } finally {
-    prompt.close();
-  }
-}

@@ -33,7 +33,12 @@ export async function resolveInput(task: BaseOperator, arg: XComArg | MappedArgu
     if (!group || group.groupId !== arg.groupId || !group.mapped) {
       throw new Error(`Task "${task.taskId}" uses argument "${arg.name}" of mapped task group "${arg.groupId}" from outside that group.`);
     }
-    return (await resolveMappedArguments(group.mapped, `Mapped task group "${group.groupId}"`, mapIndex, runtime))[arg.name];
+    const kwargs = await resolveMappedArguments(group.mapped, `Mapped task group "${group.groupId}"`, mapIndex, runtime);
+    // Only expandKwargs can lack one: Airflow fails the task with a KeyError.
+    if (!(arg.name in kwargs)) {
+      throw new TypeError(`Mapped task group "${group.groupId}" has no argument "${arg.name}" at map index ${mapIndex}: give every object of expandKwargs() a "${arg.name}" key, or fix it with partial().`);
+    }
+    return kwargs[arg.name];
   }
   const sameGroup = group !== undefined && arg.operator.mappedGroup === group;
   return runtime.xcomPull({ taskIds: arg.operator.taskId, key: arg.key, ...(sameGroup ? { mapIndexes: mapIndex } : {}) });

@@ -118,10 +118,11 @@ export class MemoryRun {
     const ids = taskIds === null ? [...new Set([...this.tis.values()].map((ti) => ti.taskId))].filter((id) => id !== callerTaskId) : typeof taskIds === "string" ? [taskIds] : taskIds;
     const indexes = args.mapIndexes === undefined || args.mapIndexes === null ? null : Array.isArray(args.mapIndexes) ? args.mapIndexes : [args.mapIndexes];
     const found: unknown[] = [];
+    // Ordered as the task ids are given, then as the map indexes are given (or by map index).
     for (const id of ids) {
-      for (const ti of this.tisOf(id)) {
-        if (indexes && !indexes.includes(ti.mapIndex)) continue;
-        const value = lookup(id, ti.mapIndex);
+      const mapIndexes = indexes ?? this.tisOf(id).map((ti) => ti.mapIndex);
+      for (const mapIndex of mapIndexes) {
+        const value = lookup(id, mapIndex);
         if (value !== undefined) found.push(value);
       }
     }
@@ -144,7 +145,7 @@ export class MemoryRun {
         for (const id of taskIds) {
           for (const ti of this.tisOf(id)) {
             if (isFinishedTaskState(ti.state)) continue;
-            if (skipMapIndex >= 0 && ti.mapIndex >= 0 && ti.mapIndex !== skipMapIndex) continue;
+            if (skipMapIndex >= 0 && ti.mapIndex !== skipMapIndex) continue;
             ti.state = "skipped";
             ti.startDate = ti.endDate = new Date();
             this.onSkippedByTask(ti);

@@ -45,9 +45,11 @@ export async function runDagInProcess(dag: DAG, options: InProcessRunOptions = {
   resolveParams([dag.params], conf, `DAG "${dag.dagId}"`);
   const interval = dag.timetable.inferManualDataInterval(logicalDate);
   const runId = options.runId ?? runIdFor("manual", logicalDate);
+  // As Airflow's `dag.test()`: a manual run id, but not externally triggered, so LatestOnlyOperator skips downstream
+  // tasks of a run whose interval is not the latest.
   const dagRun: DagRunView = {
     dagId: dag.dagId, runId, runType: "manual", logicalDate, dataIntervalStart: interval.start, dataIntervalEnd: interval.end,
-    externalTrigger: true, conf, state: "running", startDate: new Date(),
+    externalTrigger: false, conf, state: "running", startDate: new Date(),
   };
   const run = new MemoryRun(serialized, options.secrets ?? environmentSecrets);
   const emit = (ti: TaskInstanceRecord, detail?: string) =>

@@ -1,17 +1,18 @@
 import { Ajv } from "ajv";
 import { isoformat } from "../dates.ts";
-import { UpdraftError } from "../errors.ts";
 import type { Database } from "../store/database.ts";
 import type { DagRunRow } from "../store/queries/dag-runs.ts";
-import { latestSerializedDag } from "../store/queries/serialized-dags.ts";
+import { recordEvent } from "../store/queries/event-log.ts";
 import { deserializeTimetable } from "../timetables/index.ts";
 import type { JsonObject } from "../types.ts";
 import { createDagRun } from "./create-dag-run.ts";
+import { RequestError } from "./request-error.ts";
+import { requireDag, requireSerializedDag } from "./require-dag.ts";
 
 /** Why a trigger was refused, with the HTTP status the REST API answers. */
-export class TriggerError extends UpdraftError {
-  constructor(readonly status: 400 | 404 | 409, message: string) {
-    super(status === 404 ? "DAG_NOT_FOUND" : status === 409 ? "DAG_RUN_EXISTS" : "TRIGGER_INVALID", message);
+export class TriggerError extends RequestError {
+  constructor(status: 400 | 404 | 409, message: string) {
+    super(status, message, status === 404 ? "DAG_NOT_FOUND" : status === 409 ? "DAG_RUN_EXISTS" : "TRIGGER_INVALID");
   }
 }
 
@@ -23,6 +24,8 @@ export interface TriggerRequest {
   dataIntervalStart?: Date;
   dataIntervalEnd?: Date;
   runType?: "manual" | "backfill";
+  /** Who triggered it, for the event log (nothing is logged without it). */
+  owner?: string;
 }
 
 const RUN_ID_PATTERN = /^[A-Za-z0-9_.~:+-]+$/;
@@ -34,17 +37,7 @@ const ajv = new Ajv({ allErrors: true, strict: false });
  * validated against the DAG's params; the run id and logical date must be free. Created `queued`, external_trigger.
  */
 export async function triggerDagRun(db: Database, dagId: string, request: TriggerRequest = {}): Promise<DagRunRow> {
-  const { rows } = await db.query<{ is_active: boolean; has_import_errors: boolean; fileloc: string }>(
-    "SELECT is_active, has_import_errors, fileloc FROM dag WHERE dag_id = $1",
-    [dagId],
-  );
-  const dagRow = rows[0];
-  if (!dagRow || !dagRow.is_active) throw new TriggerError(404, `DAG "${dagId}" not found (or its file is gone): check the id with "updraft dags list".`);
-  if (dagRow.has_import_errors) {
-    throw new TriggerError(400, `DAG "${dagId}" has import errors in ${dagRow.fileloc}: fix them first ("updraft dags list-import-errors").`);
-  }
-  const stored = await latestSerializedDag(db, dagId);
-  if (!stored) throw new TriggerError(404, `DAG "${dagId}" has not been parsed yet.`);
+  const stored = await requireSerializedDag(db, await requireDag(db, dagId), { forNewRuns: true });
   const dag = stored.data;
   const conf = request.conf ?? {};
   checkConf(dag.params, conf, dagId);
@@ -60,12 +53,14 @@ export async function triggerDagRun(db: Database, dagId: string, request: Trigge
   const interval = request.dataIntervalStart
     ? { start: request.dataIntervalStart, end: request.dataIntervalEnd! }
     : deserializeTimetable(dag.timetable).inferManualDataInterval(logicalDate);
-  const run = await db.transaction((tx) =>
-    createDagRun(tx, dag, stored.dagHash, {
+  const run = await db.transaction(async (tx) => {
+    const created = await createDagRun(tx, dag, stored.dagHash, {
       runId, runType, logicalDate, dataIntervalStart: interval.start, dataIntervalEnd: interval.end, conf,
       externalTrigger: runType === "manual", note: request.note ?? null,
-    }),
-  );
+    });
+    if (created && request.owner) await recordEvent(tx, { dagId, runId, event: "trigger", owner: request.owner });
+    return created;
+  });
   if (!run) throw new TriggerError(409, `DAG "${dagId}" already has a run with id "${runId}" or logical date ${isoformat(logicalDate)}.`);
   return run;
 }

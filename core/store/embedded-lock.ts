@@ -85,6 +85,11 @@ function parseLock(text: string): EmbeddedLock | undefined {
 function isAlive(pid: number, path: string): boolean {
   // Our own pid: alive only if we hold it. Otherwise an earlier process had this pid (containers restart as pid 1).
   if (pid === process.pid) return held.has(path);
+  return isProcessAlive(pid);
+}
+
+/** Whether a process with this pid exists (EPERM: it does, owned by another user). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -4,9 +4,10 @@
  * Shows: `expand` over a literal list, `partial` + `expand` (fixed and mapped arguments), mapping over an upstream
  * task's output (the number of task instances is decided at run time), the cartesian product of two mapped
  * arguments, `expandKwargs`, classic operators mapped with `BashOperator.partial(...).expand(...)`, a downstream task
- * receiving every mapped result in map-index order, and a zero-length expansion that skips.
+ * receiving every mapped result in map-index order, a zero-length expansion that skips, and a mapped task group
+ * (`taskGroup.fn(...).expand(...)`): a chain of two tasks run once per file, each index waiting only for its own.
  */
-import { dag, task, BashOperator } from "updraft";
+import { dag, task, taskGroup, BashOperator } from "updraft";
 
 const listFiles = task(async function list_files(): Promise<string[]> {
   return ["sales_2024_01.csv", "sales_2024_02.csv", "sales_2024_03.csv"];
@@ -36,6 +37,20 @@ const handleLate = task(async function handle_late_file({ file }: { file: string
   return file;
 });
 
+const validate = task(async function validate(file: string): Promise<string> {
+  if (!file.endsWith(".csv")) throw new Error(`${file} is not a CSV file`);
+  return file;
+});
+
+const countRows = task(async function count_rows(file: string): Promise<number> {
+  return file.length * 10; // stands in for reading the file
+});
+
+/** Inside the group `file` is one map index's file: pass it to tasks (it has no value while the DAG is built). */
+const perFile = taskGroup.fn(function per_file({ file }: { file: string }) {
+  return countRows(validate(file));
+});
+
 export default dag(
   {
     dagId: "phase4_04_dynamic_tasks",
@@ -45,7 +60,8 @@ export default dag(
     tags: ["phase4", "dynamic-tasks"],
   },
   () => {
-    const sizes = processFile.partial({ prefix: "s3://raw" }).expand({ file: listFiles() });
+    const files = listFiles();
+    const sizes = processFile.partial({ prefix: "s3://raw" }).expand({ file: files });
     total(sizes);
 
     multiply.partial({ factor: 10 }).expand({ x: [1, 2, 3] });
@@ -55,5 +71,8 @@ export default dag(
     BashOperator.partial({ taskId: "echo_region" }).expand({ bashCommand: ["echo eu", "echo us"] });
 
     handleLate.expand({ file: nothingToDo() });
+
+    // per_file.validate[i] and per_file.count_rows[i] for each file; total_rows gets every count, in file order.
+    total.override({ taskId: "total_rows" })(perFile.expand({ file: files }));
   },
 );

@@ -4,20 +4,22 @@ import { join } from "node:path";
 import type { DAG } from "../../core/dag.ts";
 import type { Database } from "../../core/store/database.ts";
 import { LocalExecutor } from "../../executor/local-executor.ts";
+import { schedulerEvents } from "../../scheduler/execution-events.ts";
 import { Scheduler } from "../../scheduler/scheduler.ts";
 import { createApp, listen } from "../../webserver/app.ts";
 import { storeDags } from "./store-dags.ts";
 
 /** Scheduler + local executor + execution API around a test database, as `updraft standalone` wires them. */
-export async function startHarness(db: Database, dags: DAG[], options: { parallelism?: number; zombieThresholdMs?: number } = {}) {
+export async function startHarness(db: Database, dags: DAG[], options: { parallelism?: number; zombieThresholdMs?: number; executionTimeoutGraceMs?: number } = {}) {
   await storeDags(db, dags);
   const home = await mkdtemp(join(tmpdir(), "updraft-home-"));
   const secret = Buffer.from("test-secret-key");
   const executor = new LocalExecutor({ parallelism: options.parallelism ?? 2, env: { UPDRAFT_HOME: home } });
   let scheduler: Scheduler | undefined;
-  const server = await listen(createApp({ db, secret, hooks: { onTryFinished: (c) => scheduler?.wake(`${c.dagId}\u0000${c.runId}`) } }), 0);
+  const server = await listen(createApp({ db, secret, hooks: schedulerEvents(db, () => scheduler) }), 0);
   const logs: string[] = [];
-  scheduler = new Scheduler(db, { executor, apiUrl: server.url, home, secret, zombieThresholdMs: options.zombieThresholdMs, log: (m) => logs.push(m) });
+  scheduler = new Scheduler(db, { executor, apiUrl: server.url, home, secret, zombieThresholdMs: options.zombieThresholdMs,
+    executionTimeoutGraceMs: options.executionTimeoutGraceMs, log: (m) => logs.push(m) });
   await executor.start();
   await scheduler.start();
   return {

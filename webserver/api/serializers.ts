@@ -1,4 +1,7 @@
+import type { BackfillRequest, BackfillResult } from "../../core/runs/backfill.ts";
+import type { SerializedTask } from "../../core/serialization.ts";
 import type { DagRunRow } from "../../core/store/queries/dag-runs.ts";
+import type { DagRow } from "../../core/store/queries/dags.ts";
 import type { TaskInstanceRow } from "../../core/store/queries/task-instances.ts";
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
@@ -56,3 +59,108 @@ export function taskInstanceJson(ti: TaskInstanceRow & { logical_date?: Date }) 
     note: null,
   };
 }
+
+/** Airflow's ScheduleInterval: a TimeDelta for delta schedules, a CronExpression for the others, null for none. */
+function scheduleIntervalJson(dag: DagRow) {
+  const timetable = dag.timetable;
+  if (!timetable || timetable.type === "null") return null;
+  if (timetable.type === "delta") {
+    return { __type: "TimeDelta", days: Math.floor(timetable.seconds / 86_400), seconds: timetable.seconds % 86_400, microseconds: 0 };
+  }
+  return { __type: "CronExpression", value: dag.timetable_summary ?? timetable.type };
+}
+
+/** DAG as Airflow's REST API shapes it. */
+export function dagJson(dag: DagRow) {
+  return {
+    dag_id: dag.dag_id,
+    dag_display_name: dag.dag_id,
+    root_dag_id: null,
+    is_paused: dag.is_paused,
+    is_active: dag.is_active,
+    is_subdag: false,
+    last_parsed_time: iso(dag.last_parsed_time),
+    last_pickled: null,
+    last_expired: null,
+    scheduler_lock: null,
+    pickle_id: null,
+    default_view: "grid",
+    fileloc: dag.fileloc,
+    file_token: "",
+    owners: dag.owners ? dag.owners.split(",").map((o) => o.trim()).filter(Boolean) : [],
+    description: dag.description || null,
+    schedule_interval: scheduleIntervalJson(dag),
+    timetable_description: dag.timetable_summary,
+    tags: (dag.tags ?? []).map((name) => ({ name })),
+    max_active_tasks: dag.max_active_tasks,
+    max_active_runs: dag.max_active_runs,
+    has_task_concurrency_limits: false,
+    has_import_errors: dag.has_import_errors,
+    next_dagrun: iso(dag.next_dagrun),
+    next_dagrun_data_interval_start: iso(dag.next_dagrun_data_interval_start),
+    next_dagrun_data_interval_end: iso(dag.next_dagrun_data_interval_end),
+    next_dagrun_create_after: iso(dag.next_dagrun_create_after),
+    max_consecutive_failed_dag_runs: 0,
+  };
+}
+
+const timeDelta = (seconds: number | null) =>
+  seconds === null ? null : { __type: "TimeDelta", days: Math.floor(seconds / 86_400), seconds: Math.floor(seconds % 86_400), microseconds: Math.round((seconds % 1) * 1e6) };
+
+/** Task as Airflow's REST API shapes it. */
+export function taskJson(task: SerializedTask) {
+  return {
+    class_ref: { module_path: "updraft", class_name: task.operator },
+    task_id: task.task_id,
+    task_display_name: task.task_id,
+    owner: task.owner,
+    start_date: task.start_date,
+    end_date: task.end_date,
+    trigger_rule: task.trigger_rule,
+    extra_links: [],
+    depends_on_past: task.depends_on_past,
+    is_mapped: task.mapped !== null || task.mapped_group_id !== null,
+    wait_for_downstream: task.wait_for_downstream,
+    retries: task.retries,
+    queue: task.queue,
+    executor: null,
+    pool: task.pool,
+    pool_slots: task.pool_slots,
+    execution_timeout: timeDelta(task.execution_timeout),
+    retry_delay: timeDelta(task.retry_delay),
+    retry_exponential_backoff: task.retry_exponential_backoff,
+    priority_weight: task.priority_weight,
+    weight_rule: task.weight_rule,
+    ui_color: "#fff",
+    ui_fgcolor: "#000",
+    template_fields: task.template_fields,
+    sub_dag: null,
+    downstream_task_ids: task.downstream_task_ids,
+    doc_md: task.doc_md,
+  };
+}
+
+/** TaskInstanceReference as Airflow's REST API shapes it (what clearTaskInstances answers). */
+export function taskInstanceReferenceJson(ti: { task_id: string; dag_id: string; run_id: string; logical_date: Date }) {
+  return { task_id: ti.task_id, dag_id: ti.dag_id, execution_date: iso(ti.logical_date), dag_run_id: ti.run_id };
+}
+
+/** What POST /backfills answers (an Updraft addition: Airflow 2's v1 API has no backfill endpoint). */
+export function backfillJson(dagId: string, request: BackfillRequest, result: BackfillResult) {
+  return {
+    dag_id: dagId,
+    from_date: iso(request.fromDate),
+    to_date: iso(request.toDate),
+    reprocess_behavior: request.reprocess,
+    created_dag_runs: result.created.map(dagRunJson),
+    rerun_dag_runs: result.rerun.map(dagRunJson),
+    skipped_dag_runs: result.skipped.map(dagRunJson),
+  };
+}
+
+export type DagJson = ReturnType<typeof dagJson>;
+export type TaskJson = ReturnType<typeof taskJson>;
+export type DagRunJson = ReturnType<typeof dagRunJson>;
+export type TaskInstanceJson = ReturnType<typeof taskInstanceJson>;
+export type TaskInstanceReferenceJson = ReturnType<typeof taskInstanceReferenceJson>;
+export type BackfillJson = ReturnType<typeof backfillJson>;

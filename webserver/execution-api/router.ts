@@ -7,9 +7,18 @@ import { pullXCom, pushXCom } from "../../core/store/queries/xcom.ts";
 import type { JsonObject, JsonValue } from "../../core/types.ts";
 import type { FinishRequest, StartRequest, StartResponse, XComPullRequest } from "./protocol.ts";
 
+/** How a try ended, as the scheduler needs it to plan the run's next step. */
+export interface TryOutcome {
+  state: FinishRequest["state"];
+  nextRetryAt: Date | null;
+  rescheduleAt: Date | null;
+}
+
 export interface ExecutionApiHooks {
   /** A try ended: the scheduler should look at this run now (a downstream task may be ready). */
-  onTryFinished(claims: TokenClaims, state: FinishRequest["state"]): void;
+  onTryFinished(claims: TokenClaims, outcome: TryOutcome): void;
+  /** A try changed other TIs of its run (a branch skipped them): the scheduler must read the run again. */
+  onRunChanged?(claims: TokenClaims): void;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -100,7 +109,9 @@ export function executionApiRouter(db: Database, secret: Buffer, hooks: Executio
 
   router.post("/ti/skip", handle(async (req, res, c) => {
     const body = req.body as { task_ids: string[]; map_index: number };
-    res.json({ skipped: await skipTaskInstances(db, c.dagId, c.runId, body.task_ids, body.map_index) });
+    const skipped = await skipTaskInstances(db, c.dagId, c.runId, body.task_ids, body.map_index);
+    if (skipped > 0) hooks.onRunChanged?.(c);
+    res.json({ skipped });
   }));
 
   router.get("/variables/:key", handle(async (req, res) => {
@@ -132,11 +143,14 @@ export function executionApiRouter(db: Database, secret: Buffer, hooks: Executio
 
   router.post("/ti/finish", handle(async (req, res, c) => {
     const body = req.body as FinishRequest;
-    const done = await finishTry(db, c, c.tryNumber, {
+    const outcome: TryOutcome = {
       state: body.state,
-      error: body.error ?? null,
       nextRetryAt: body.next_retry_at ? new Date(body.next_retry_at) : null,
       rescheduleAt: body.reschedule_at ? new Date(body.reschedule_at) : null,
+    };
+    const done = await finishTry(db, c, c.tryNumber, {
+      ...outcome,
+      error: body.error ?? null,
       renderedMapIndex: body.rendered_map_index ?? null,
       rendered: body.rendered ?? {},
     }, body.log_path ?? null);
@@ -144,7 +158,7 @@ export function executionApiRouter(db: Database, secret: Buffer, hooks: Executio
       res.status(409).json({ title: "Conflict", status: 409, detail: "This try is no longer running; its outcome was not recorded." });
       return;
     }
-    hooks.onTryFinished(c, body.state);
+    hooks.onTryFinished(c, outcome);
     res.status(204).end();
   }));
 

@@ -56,9 +56,49 @@ export async function getDagRun(db: Queryable, dagId: string, runId: string): Pr
   return rows[0] ?? null;
 }
 
+export interface DagRunFilter {
+  /** Any of these states; all when null or empty. */
+  states?: readonly string[] | null;
+  logicalDateGte?: Date | null;
+  logicalDateLte?: Date | null;
+  /** A DagRun field, `-` first for descending: id, run_id, logical_date (or execution_date), start_date, end_date, state. */
+  orderBy?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export const DAG_RUN_ORDER_FIELDS = ["id", "run_id", "logical_date", "execution_date", "start_date", "end_date", "state"] as const;
+
+const RUN_FILTER = `dag_id = $1
+        AND (cardinality($2::text[]) = 0 OR state = ANY($2::text[]))
+        AND ($3::timestamptz IS NULL OR logical_date >= $3)
+        AND ($4::timestamptz IS NULL OR logical_date <= $4)`;
+
+/**
+ * A page of a DAG's runs, and how many match in all (the REST API's list and the CLI's list-runs).
+ * Parameters: dag_id, state[], logical_date_gte, logical_date_lte, then order field, descending, limit, offset.
+ */
+export async function listDagRuns(db: Queryable, dagId: string, filter: DagRunFilter = {}): Promise<{ runs: DagRunRow[]; total: number }> {
+  const order = (filter.orderBy ?? "logical_date").replace(/^-/, "").replace("execution_date", "logical_date");
+  const where = [dagId, filter.states ?? [], filter.logicalDateGte ?? null, filter.logicalDateLte ?? null];
+  const { rows } = await db.query<DagRunRow>(
+    `SELECT * FROM dag_run WHERE ${RUN_FILTER}
+      ORDER BY CASE WHEN NOT $6 THEN CASE $5 WHEN 'run_id' THEN run_id WHEN 'state' THEN state END END,
+               CASE WHEN NOT $6 THEN CASE $5 WHEN 'logical_date' THEN logical_date WHEN 'start_date' THEN start_date WHEN 'end_date' THEN end_date END END,
+               CASE WHEN $6 THEN CASE $5 WHEN 'run_id' THEN run_id WHEN 'state' THEN state END END DESC,
+               CASE WHEN $6 THEN CASE $5 WHEN 'logical_date' THEN logical_date WHEN 'start_date' THEN start_date WHEN 'end_date' THEN end_date END END DESC,
+               CASE WHEN $6 THEN -id ELSE id END
+      LIMIT $7 OFFSET $8`,
+    [...where, order, (filter.orderBy ?? "").startsWith("-"), filter.limit ?? 100, filter.offset ?? 0],
+  );
+  const { rows: count } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM dag_run WHERE ${RUN_FILTER}`, where);
+  return { runs: rows, total: count[0].n };
+}
+
 /**
  * Moves queued runs to running while their DAG has fewer than max_active_runs running (Airflow's step "start queued
  * runs"), oldest logical date first. Rows are locked with SKIP LOCKED so two schedulers never start the same run.
+ * Backfill runs start even while their DAG is paused, as Airflow's backfill ignores is_paused.
  * Returns the started runs.
  */
 export async function startQueuedRuns(db: Queryable, limit: number): Promise<DagRunRow[]> {
@@ -66,7 +106,7 @@ export async function startQueuedRuns(db: Queryable, limit: number): Promise<Dag
     `WITH locked AS (
        SELECT r.id, r.dag_id, r.logical_date
          FROM dag_run r JOIN dag d ON d.dag_id = r.dag_id
-        WHERE r.state = 'queued' AND NOT d.is_paused
+        WHERE r.state = 'queued' AND (NOT d.is_paused OR r.run_type = 'backfill')
         ORDER BY r.logical_date
         LIMIT $1
         FOR UPDATE OF r SKIP LOCKED
@@ -85,13 +125,13 @@ export async function startQueuedRuns(db: Queryable, limit: number): Promise<Dag
 }
 
 /**
- * Running runs of unpaused DAGs to examine — all of them, or only the (dag_id, run_id) pairs given — least recently
- * examined first; locked with SKIP LOCKED so another scheduler takes the others.
+ * Running runs of unpaused DAGs (and backfill runs of any DAG) to examine — all of them, or only the (dag_id, run_id)
+ * pairs given — least recently examined first; locked with SKIP LOCKED so another scheduler takes the others.
  */
 export async function lockRunsToSchedule(db: Queryable, limit: number, dagIds: readonly string[] | null, runIds: readonly string[] | null): Promise<DagRunRow[]> {
   const { rows } = await db.query<DagRunRow>(
     `SELECT r.* FROM dag_run r JOIN dag d ON d.dag_id = r.dag_id
-      WHERE r.state = 'running' AND NOT d.is_paused
+      WHERE r.state = 'running' AND (NOT d.is_paused OR r.run_type = 'backfill')
         AND ($2::text[] IS NULL OR (r.dag_id, r.run_id) IN (SELECT * FROM unnest($2::text[], $3::text[])))
       ORDER BY r.last_scheduling_decision NULLS FIRST, r.logical_date
       LIMIT $1

@@ -265,13 +265,13 @@ export async function recordTryHistory(db: Queryable, ti: TaskInstanceRow): Prom
   );
 }
 
-/** Branching and short-circuit: unfinished TIs of these tasks (this map index, or all with -1) become skipped. */
+/** Branching and short-circuit: unfinished TIs of these tasks (only this map index, or all with -1) become skipped. */
 export async function skipTaskInstances(db: Queryable, dagId: string, runId: string, taskIds: readonly string[], mapIndex: number): Promise<number> {
   const { rowCount } = await db.query(
     `UPDATE task_instance SET state = 'skipped', start_date = coalesce(start_date, now()), end_date = now(), duration = 0, updated_at = now()
       WHERE dag_id = $1 AND run_id = $2 AND task_id = ANY($3::text[])
         AND (state IS NULL OR state IN ('scheduled', 'up_for_retry', 'up_for_reschedule'))
-        AND ($4 < 0 OR map_index < 0 OR map_index = $4)`,
+        AND ($4 < 0 OR map_index = $4)`,
     [dagId, runId, taskIds, mapIndex],
   );
   return rowCount;

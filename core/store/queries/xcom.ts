@@ -46,9 +46,12 @@ export async function pullXCom(db: Queryable, caller: TiKey, args: XComPullArgs)
     return forTask[0]?.value ?? args.default;
   }
   if (taskIds === null && !Array.isArray(args.mapIndexes)) return rows.find((r) => r.task_id !== caller.taskId)?.value ?? args.default;
+  // Ordered as the task ids are given, then as the map indexes are given (or by map index).
   const order = new Map((taskIds ?? []).map((id, i) => [id, i]));
+  const indexOrder = new Map((mapIndexes ?? []).map((mapIndex, i) => [mapIndex, i]));
+  const position = (mapIndex: number) => indexOrder.get(mapIndex) ?? mapIndex;
   return rows
-    .sort((a, b) => (order.get(a.task_id) ?? 0) - (order.get(b.task_id) ?? 0) || a.map_index - b.map_index)
+    .sort((a, b) => (order.get(a.task_id) ?? 0) - (order.get(b.task_id) ?? 0) || position(a.map_index) - position(b.map_index))
     .map((r) => r.value);
 }
 

@@ -1,0 +1,26 @@
+import type { Database } from "../core/store/database.ts";
+import type { ExecutionApiHooks } from "../webserver/execution-api/router.ts";
+import { SCHEDULER_CHANNEL, tryFinishedPayload, type Scheduler } from "./scheduler.ts";
+
+/**
+ * What the execution API tells the schedulers: a try finished (with its outcome, so a scheduler plans the next step
+ * without reading the run again), or a try changed other TIs of its run. The scheduler in this process hears it at once;
+ * on PostgreSQL every other scheduler hears it through NOTIFY.
+ */
+export function schedulerEvents(db: Database, scheduler: () => Scheduler | undefined): ExecutionApiHooks {
+  const runKey = (dagId: string, runId: string) => `${dagId}\u0000${runId}`;
+  const notify = (payload: string) => {
+    if (db.capabilities.crossProcessNotify) void db.notify(SCHEDULER_CHANNEL, payload).catch(() => {});
+  };
+  return {
+    onTryFinished(claims, outcome) {
+      const change = { taskId: claims.taskId, mapIndex: claims.mapIndex, ...outcome };
+      scheduler()?.tryFinished(claims.dagId, claims.runId, change);
+      notify(tryFinishedPayload(claims.dagId, claims.runId, change));
+    },
+    onRunChanged(claims) {
+      scheduler()?.wake(runKey(claims.dagId, claims.runId));
+      notify(runKey(claims.dagId, claims.runId));
+    },
+  };
+}
