@@ -24,7 +24,8 @@ const PAGE = 1000;
  * scheduler must act on, it wakes the schedulers of other processes with NOTIFY (PostgreSQL).
  */
 export class DatabaseClient implements StateClient {
-  private readonly owner = userInfo().username;
+  /** Who is running the command, for the event log (as Airflow's CLI logs `getuser()`). */
+  private readonly owner = currentUser();
 
   private constructor(
     private readonly db: Database,
@@ -112,8 +113,22 @@ export class DatabaseClient implements StateClient {
     return this.db.close();
   }
 
-  /** An empty payload asks for a full pass, which also starts queued runs (a triggered, cleared or backfilled run). */
+  /**
+   * Wakes the schedulers of other processes with a full pass: it starts queued runs (triggered, backfilled, or requeued
+   * by a clear) and reads every running run's TIs again, so none plans from what it knew before a clear. (A run key
+   * cannot be sent instead: NOTIFY payloads cannot hold the NUL that separates dag_id and run_id in it.)
+   */
   private async wakeScheduler(): Promise<void> {
-    if (this.db.capabilities.crossProcessNotify) await this.db.notify(SCHEDULER_CHANNEL, "");
+    if (!this.db.capabilities.crossProcessNotify) return;
+    await this.db.notify(SCHEDULER_CHANNEL, "");
+  }
+}
+
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // A container user without a passwd entry has no name.
+    return process.env.USER ?? "cli";
   }
 }

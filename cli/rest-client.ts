@@ -90,7 +90,7 @@ export class RestClient implements StateClient {
   async clearTaskInstances(dagId: string, r: ClearRequest) {
     const body = {
       dry_run: r.dryRun, task_ids: r.taskIds ?? undefined, include_upstream: r.includeUpstream, include_downstream: r.includeDownstream,
-      dag_run_id: r.dagRunId ?? undefined, start_date: r.startDate?.toISOString(), end_date: r.endDate?.toISOString(),
+      start_date: r.startDate?.toISOString(), end_date: r.endDate?.toISOString(),
       only_failed: r.onlyFailed, only_running: r.onlyRunning, reset_dag_runs: r.resetDagRuns,
     };
     return (await this.call<{ task_instances: TaskInstanceReferenceJson[] }>("POST", `/dags/${enc(dagId)}/clearTaskInstances`, body)).task_instances;

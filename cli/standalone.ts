@@ -64,7 +64,13 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
     hooks: schedulerEvents(db, () => scheduler),
     routers: options.restApi === false ? [] : [{
       path: "/api/v1",
-      router: restApiRouter(db, { onChange: () => scheduler?.runsCreated() }, { logPathFor: (key, tryNumber) => logPathFor(home, key, tryNumber) }),
+      router: restApiRouter(db, {
+        onChange: (key) => {
+          // A run whose TIs were changed behind the scheduler's back (clear) is read again; queued runs may start.
+          if (key) scheduler?.wake(key);
+          scheduler?.runsCreated();
+        },
+      }, { logPathFor: (key, tryNumber) => logPathFor(home, key, tryNumber) }),
     }],
   });
   const server: RunningServer = await listen(app, options.port ?? Number(process.env.UPDRAFT_PORT ?? 8080));

@@ -1,3 +1,5 @@
+import { isoformat } from "../core/dates.ts";
+
 /** A plain text table, columns padded to their widest cell. */
 export function formatTable(headers: string[], rows: Array<Array<string | number | null | undefined>>): string {
   const cells = rows.map((row) => row.map((cell) => (cell === null || cell === undefined ? "" : String(cell))));
@@ -22,3 +24,6 @@ export function printRecords<R extends object>(out: (line: string) => void, form
   else if (records.length === 0) out("No data found");
   else out(formatTable([...columns], records.map((record) => columns.map((c) => cell(record, c)))));
 }
+
+/** A date of the API (a JavaScript ISO string) as Airflow's CLI prints it (Python's isoformat); empty for none. */
+export const airflowDate = (value: string | null | undefined): string => (value ? isoformat(new Date(value)) : "");

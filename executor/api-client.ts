@@ -1,6 +1,7 @@
 import type { XComPullArgs } from "../core/context.ts";
 import type { TaskRuntime } from "../core/runtime.ts";
 import type { ConnectionInfo } from "../core/types.ts";
+import { httpJson } from "./http-json.ts";
 import { EXECUTION_API_PREFIX, type FinishRequest, type HeartbeatResponse, type StartResponse } from "../webserver/execution-api/protocol.ts";
 
 export class TryConflictError extends Error {
@@ -20,15 +21,10 @@ export class ExecutionApiClient implements TaskRuntime {
     // The API may be briefly unreachable (webserver restarting); retry a few times before failing the try.
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
-        const response = await fetch(`${this.base}${path}`, {
-          method,
-          headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        const text = await response.text();
+        const { status, text } = await httpJson(method, `${this.base}${path}`, { authorization: `Bearer ${this.token}` }, body);
         const data = (text ? JSON.parse(text) : null) as T;
-        if (response.status >= 500) throw new Error(`execution API ${method} ${path} answered ${response.status}: ${text}`);
-        return { status: response.status, data };
+        if (status >= 500) throw new Error(`execution API ${method} ${path} answered ${status}: ${text}`);
+        return { status, data };
       } catch (error) {
         lastError = error;
         await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));

@@ -1,6 +1,6 @@
 import type { Database } from "../core/store/database.ts";
 import type { ExecutionApiHooks } from "../webserver/execution-api/router.ts";
-import { SCHEDULER_CHANNEL, tryFinishedPayload, type Scheduler } from "./scheduler.ts";
+import { runChangedPayload, SCHEDULER_CHANNEL, tryFinishedPayload, type Scheduler } from "./scheduler.ts";
 
 /**
  * What the execution API tells the schedulers: a try finished (with its outcome, so a scheduler plans the next step
@@ -20,7 +20,7 @@ export function schedulerEvents(db: Database, scheduler: () => Scheduler | undef
     },
     onRunChanged(claims) {
       scheduler()?.wake(runKey(claims.dagId, claims.runId));
-      notify(runKey(claims.dagId, claims.runId));
+      notify(runChangedPayload(claims.dagId, claims.runId));
     },
   };
 }

@@ -4,8 +4,9 @@ import type { Queryable } from "../core/store/database.ts";
 import { recordTryHistory, type TaskInstanceRow, type TiKey } from "../core/store/queries/task-instances.ts";
 
 /**
- * Airflow's handle_failure for a try whose runner could not report (it crashed, was killed, stopped heartbeating):
- * up_for_retry after the retry delay when retries remain, else failed. Guarded on the TI still being in that try
+ * Airflow's handle_failure for a try whose runner could not report (it crashed, was killed, stopped heartbeating, or
+ * stopped the try because it was cleared): up_for_retry after the retry delay when retries remain or the TI is
+ * `restarting`, else failed. Guarded on the TI still being in that try
  * and in `expectedStates`, so a try that did report in the meantime is left alone. Returns the new state or null.
  */
 export async function failTryExternally(
@@ -25,7 +26,8 @@ export async function failTryExternally(
   const ti = rows[0];
   if (!ti) return null;
   const now = new Date();
-  const retry = task !== undefined && isRetryEligible({ state: "running", tryNumber, maxTries: ti.max_tries }, { retries: task.retries });
+  // A TI cleared while it ran (`restarting`) always retries; otherwise its retries decide.
+  const retry = task !== undefined && isRetryEligible({ state: ti.state, tryNumber, maxTries: ti.max_tries }, { retries: task.retries });
   const state = retry ? "up_for_retry" : "failed";
   const retryAt = retry
     ? nextRetryAt({

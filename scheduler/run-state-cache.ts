@@ -33,7 +33,7 @@ export class RunStateCache {
   /** The run's TIs, or undefined when they must be read from the database. */
   get(runKey: string): TiSnapshot[] | undefined {
     const run = this.runs.get(runKey);
-    return run ? [...run.tis.values()] : undefined;
+    return run ? [...run.tis.values()].map((ti) => ({ ...ti })) : undefined;
   }
 
   /** The version to pass to `remember` with a snapshot read from now on. */

@@ -4,6 +4,7 @@ import type { Queryable } from "../core/store/database.ts";
 import { finishDagRun, type DagRunRow } from "../core/store/queries/dag-runs.ts";
 import { applyStateChanges, expandMappedTask, markSchedulable, runSnapshot } from "../core/store/queries/task-instances.ts";
 import { mapLengths } from "../core/store/queries/xcom.ts";
+import { pastDependsCheck } from "./past-dependencies.ts";
 
 export interface RunDecision {
   /** TIs moved to `scheduled` (ready to queue). */
@@ -34,15 +35,17 @@ export async function scheduleRun(tx: Queryable, run: DagRunRow, dag: Serialized
   let snapshot = known?.snapshot;
   let plan = known?.plan;
   let guardsHeld = true;
+  let pastDepends: ReturnType<typeof pastDependsCheck> | undefined;
   // Expanding a mapped task creates TIs that may be ready at once: plan again until nothing expands.
   for (let pass = 0; ; pass++) {
     if (!snapshot || !plan) {
-      const [fresh, lengths] = await Promise.all([
+      const [fresh, lengths, pastDependsMet] = await Promise.all([
         snapshot ? Promise.resolve(snapshot) : runSnapshot(tx, run.dag_id, run.run_id),
         mapLengths(tx, run.dag_id, run.run_id, sources),
+        (pastDepends ??= pastDependsCheck(tx, dag, run.logical_date)),
       ]);
       snapshot = fresh;
-      plan = planRun(dag, snapshot, planEnvironment(now, lengths));
+      plan = planRun(dag, snapshot, { ...planEnvironment(now, lengths), pastDependsMet });
     }
     if (known && plan.runState.state !== "running") {
       // Known states may lag behind the database: decide the end of a run only on what the database holds.
@@ -89,10 +92,11 @@ export function planIsIdle(plan: RunPlan): boolean {
 }
 
 /**
- * True when a mapped task's placeholder waits to be expanded: its length comes from the database, so the run cannot be
- * planned from known states alone.
+ * True when the run cannot be planned from known TI states alone: a mapped task's placeholder waits to be expanded
+ * (its length comes from the database), or a task depends on the previous run (depends_on_past, wait_for_downstream).
  */
-export function awaitsExpansion(dag: SerializedDag, snapshot: readonly TiSnapshot[]): boolean {
+export function needsDatabaseToPlan(dag: SerializedDag, snapshot: readonly TiSnapshot[]): boolean {
+  if (dag.tasks.some((t) => t.depends_on_past || t.wait_for_downstream)) return true;
   const mapped = new Set(dag.tasks.filter((t) => t.mapped || t.mapped_group_id).map((t) => t.task_id));
   if (!mapped.size) return false;
   return snapshot.some((ti) => ti.mapIndex < 0 && mapped.has(ti.taskId) && (ti.state === null || ti.state === "up_for_retry" || ti.state === "up_for_reschedule"));

@@ -4,24 +4,36 @@ import { join } from "node:path";
 import { issueToken } from "../core/execution-token.ts";
 import type { Database, Queryable } from "../core/store/database.ts";
 import { isConnectionError } from "../core/store/errors.ts";
-import { lockRunsToSchedule, startQueuedRuns, touchSchedulingDecision, type DagRunRow } from "../core/store/queries/dag-runs.ts";
+import { laterRunningRuns, lockRunsToSchedule, startQueuedRuns, touchSchedulingDecision, type DagRunRow } from "../core/store/queries/dag-runs.ts";
+import { SCHEDULER_HEALTH_THRESHOLD_MS } from "../core/store/queries/jobs.ts";
 import type { TiKey } from "../core/store/queries/task-instances.ts";
 import type { Executor, ExecutorEvent } from "../executor/executor.ts";
+import { adoptOrphanedTasks, ORPHANED_TASKS_CHECK_INTERVAL_MS } from "./adopt-orphans.ts";
 import { createDueRuns } from "./create-runs.ts";
 import { sendDagCallbacks } from "./dag-callbacks.ts";
 import { DagCache } from "./dag-cache.ts";
+import { DatabaseMaintenance } from "./database-maintenance.ts";
 import { failTryExternally } from "./failure.ts";
 import { refreshNextDagrun } from "./next-dagrun.ts";
+import { hasPastDependencies } from "./past-dependencies.ts";
 import { queueScheduledTasks, type QueuedTi } from "./queue-tasks.ts";
 import { RunStateCache, type TiChange } from "./run-state-cache.ts";
-import { awaitsExpansion, planIsIdle, scheduleRun, type KnownRunState } from "./schedule-run.ts";
+import { needsDatabaseToPlan, planIsIdle, scheduleRun, type KnownRunState } from "./schedule-run.ts";
 import { failTimedOutTries } from "./timeout-backstop.ts";
 
 export const SCHEDULER_CHANNEL = "updraft_scheduler";
 
-/** A NOTIFY payload on SCHEDULER_CHANNEL: a try of this run finished with this outcome (see `Scheduler.tryFinished`). */
+/**
+ * NOTIFY payloads on SCHEDULER_CHANNEL, as JSON (PostgreSQL refuses a NUL byte in a payload, so never a run key):
+ * a try of this run finished with this outcome (see `Scheduler.tryFinished`), or, without `ti`, the run changed.
+ * An empty payload asks for a pass over everything.
+ */
 export function tryFinishedPayload(dagId: string, runId: string, change: TiChange): string {
   return JSON.stringify({ run: [dagId, runId], ti: change });
+}
+
+export function runChangedPayload(dagId: string, runId: string): string {
+  return JSON.stringify({ run: [dagId, runId] });
 }
 
 export interface SchedulerOptions {
@@ -31,11 +43,11 @@ export interface SchedulerOptions {
   /** $UPDRAFT_HOME: logs go under logs/. */
   home: string;
   secret: Buffer;
-  /** Safety-net pass over every running run, even with no event. Default 1 s (Airflow's idle sleep). */
+  /** Safety-net pass over every running run, even with no event. Default 1 s (Airflow's idle sleep, UPDRAFT_SCHEDULER_IDLE_SLEEP_SEC). */
   pollIntervalMs?: number;
   /** A running TI whose runner has not heartbeaten for this long is a zombie. Default 60 s (UPDRAFT_ZOMBIE_THRESHOLD_SEC). */
   zombieThresholdMs?: number;
-  /** Another scheduler silent this long is dead and its queued/running TIs are adopted. Default 30 s. */
+  /** Another scheduler silent this long is dead and its queued TIs are adopted. Default 30 s (UPDRAFT_SCHEDULER_HEALTH_CHECK_THRESHOLD_SEC). */
   healthThresholdMs?: number;
   /** A try still running this long past its execution_timeout is ended by the scheduler. Default 30 s (UPDRAFT_EXECUTION_TIMEOUT_GRACE_SEC). */
   executionTimeoutGraceMs?: number;
@@ -53,6 +65,7 @@ const runKey = (dagId: string, runId: string) => `${dagId}\u0000${runId}`;
 export class Scheduler {
   readonly cache = new DagCache();
   private readonly runStates = new RunStateCache();
+  private readonly maintenance: DatabaseMaintenance;
   /** TIs may be `scheduled` and waiting for the critical section. */
   private scheduledPending = true;
   /** The last critical section filled every executor slot: TIs may be waiting for the next free one. */
@@ -69,6 +82,7 @@ export class Scheduler {
   private readonly knownDags = new Map<string, string>();
   private lastHeartbeat = 0;
   private lastZombieCheck = 0;
+  private lastOrphanCheck = 0;
   private unlisten: (() => Promise<void>) | undefined;
   private readonly pollIntervalMs: number;
   private readonly zombieThresholdMs: number;
@@ -79,10 +93,11 @@ export class Scheduler {
     private readonly db: Database,
     private readonly options: SchedulerOptions,
   ) {
-    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.pollIntervalMs = options.pollIntervalMs ?? Number(process.env.UPDRAFT_SCHEDULER_IDLE_SLEEP_SEC ?? 1) * 1000;
     this.zombieThresholdMs = options.zombieThresholdMs ?? Number(process.env.UPDRAFT_ZOMBIE_THRESHOLD_SEC ?? 60) * 1000;
-    this.healthThresholdMs = options.healthThresholdMs ?? 30_000;
+    this.healthThresholdMs = options.healthThresholdMs ?? SCHEDULER_HEALTH_THRESHOLD_MS;
     this.log = options.log ?? ((m) => console.log(`[scheduler] ${m}`));
+    this.maintenance = new DatabaseMaintenance(db, this.log);
   }
 
   get id(): number {
@@ -97,7 +112,7 @@ export class Scheduler {
     this.jobId = Number(rows[0].id);
     this.options.executor.onEvent((event) => void this.onExecutorEvent(event));
     this.unlisten = await this.db.listen(SCHEDULER_CHANNEL, (payload) => this.onNotify(payload));
-    await this.adoptOrphans();
+    await this.adoptOrphans(true);
     this.running = true;
     this.loopDone = this.loop();
   }
@@ -128,12 +143,26 @@ export class Scheduler {
     this.runStates.apply(key, change);
     this.dirtyRuns.add(key);
     this.wakeResolve?.();
+    if (change.state === "success" || change.state === "skipped") this.wakeLaterRuns(dagId, runId);
+  }
+
+  /**
+   * depends_on_past / wait_for_downstream: a TI that succeeded or was skipped may be what the DAG's later runs wait for,
+   * so they are examined now rather than at the next safety-net pass.
+   */
+  private wakeLaterRuns(dagId: string, runId: string): void {
+    void (async () => {
+      const stored = await this.cache.get(this.db, dagId);
+      if (!stored || !hasPastDependencies(stored.data)) return;
+      for (const later of await laterRunningRuns(this.db, dagId, runId)) this.wake(runKey(dagId, later));
+    })().catch(() => {}); // the safety-net pass examines them anyway
   }
 
   private onNotify(payload: string): void {
-    if (!payload.startsWith("{")) return this.wake(payload || undefined);
+    if (!payload.startsWith("{")) return this.wake();
     try {
-      const { run, ti } = JSON.parse(payload) as { run: [string, string]; ti: TiChange };
+      const { run, ti } = JSON.parse(payload) as { run: [string, string]; ti?: TiChange };
+      if (!ti) return this.wake(runKey(run[0], run[1]));
       const dates = { nextRetryAt: ti.nextRetryAt ? new Date(ti.nextRetryAt) : null, rescheduleAt: ti.rescheduleAt ? new Date(ti.rescheduleAt) : null };
       this.tryFinished(run[0], run[1], { ...ti, ...dates });
     } catch {
@@ -214,6 +243,7 @@ export class Scheduler {
     this.dirtyRuns.clear();
     if (full || keys!.length) busy = (await this.scheduleRuns(keys, now)) || busy;
     busy = (await this.queueTasks(full)) || busy;
+    await this.maintenance.runIfDue();
     if (Date.now() - this.lastHeartbeat > 5000) {
       this.lastHeartbeat = Date.now();
       await this.db.query("UPDATE job SET latest_heartbeat = now() WHERE id = $1", [this.jobId]);
@@ -223,6 +253,8 @@ export class Scheduler {
       await this.failZombies();
       for (const key of await failTimedOutTries(this.db, this.cache, this.options, this.log)) this.wake(runKey(key.dagId, key.runId));
     }
+    // A scheduler that died after this one started: its queued TIs would wait forever (Airflow's periodic adoption).
+    if (Date.now() - this.lastOrphanCheck > ORPHANED_TASKS_CHECK_INTERVAL_MS) await this.adoptOrphans(false);
     return busy;
   }
 
@@ -238,6 +270,7 @@ export class Scheduler {
     const runIds = keys?.map((k) => k.split("\u0000")[1]) ?? null;
     let again = false;
     let didWork = false;
+    let queued: QueuedTi[] = [];
     await this.db.transaction(async (tx) => {
       const runs = await lockRunsToSchedule(tx, keys ? Math.max(keys.length, 1) : 50, dagIds, runIds);
       for (const run of runs) {
@@ -251,6 +284,7 @@ export class Scheduler {
         if (decision.again) {
           again = true;
           this.dirtyRuns.add(key);
+          if (hasPastDependencies(stored.data)) this.wakeLaterRuns(run.dag_id, run.run_id);
         }
         if (decision.wakeAt) this.wakeAt.set(key, decision.wakeAt);
         if (decision.finished) {
@@ -267,8 +301,11 @@ export class Scheduler {
       }
       // Only full passes rotate fairly through runs; an event names the run to look at.
       if (!keys) await touchSchedulingDecision(tx, runs.map((r) => r.id));
+      // What this event pass scheduled is queued in the same transaction: one commit per hop instead of two.
+      if (keys && this.scheduledPending) queued = await this.criticalSection(tx);
     });
-    return didWork || again;
+    this.handToExecutor(queued);
+    return didWork || again || queued.length > 0;
   }
 
   /**
@@ -282,7 +319,7 @@ export class Scheduler {
       versions.set(key, this.runStates.version(key));
       const snapshot = this.runStates.get(key);
       const stored = snapshot && (await this.cache.get(this.db, key.split("\u0000")[0]));
-      if (!snapshot || !stored || awaitsExpansion(stored.data, snapshot)) {
+      if (!snapshot || !stored || needsDatabaseToPlan(stored.data, snapshot)) {
         withWork.push(key);
         continue;
       }
@@ -316,15 +353,25 @@ export class Scheduler {
    */
   private async queueTasks(full: boolean): Promise<boolean> {
     if (!this.scheduledPending && !full) return false;
-    const executor = this.options.executor;
-    const slots = executor.slotsAvailable();
-    if (slots <= 0) return false; // still pending: a runner that finishes frees a slot and wakes the loop
-    this.scheduledPending = false;
-    const queued = await queueScheduledTasks(this.db, this.cache, this.jobId, slots);
-    this.waitingForSlots = queued.length >= slots;
-    for (const ti of queued) executor.queue(this.workload(ti));
+    const queued = await this.db.transaction((tx) => this.criticalSection(tx));
+    this.handToExecutor(queued);
     return queued.length > 0;
   }
+
+  /** Queues what fits the executor's free slots. The caller hands the result to the executor once committed. */
+  private async criticalSection(tx: Queryable): Promise<QueuedTi[]> {
+    const slots = this.options.executor.slotsAvailable();
+    if (slots <= 0) return []; // still pending: a runner that finishes frees a slot and wakes the loop
+    this.scheduledPending = false;
+    const queued = await queueScheduledTasks(tx, this.cache, this.jobId, slots);
+    this.waitingForSlots = queued.length >= slots;
+    return queued;
+  }
+
+  private handToExecutor(queued: readonly QueuedTi[]): void {
+    for (const ti of queued) this.options.executor.queue(this.workload(ti));
+  }
+
 
   private workload(ti: QueuedTi) {
     const { key, tryNumber } = ti;
@@ -348,36 +395,41 @@ export class Scheduler {
       this.scheduledPending = true;
       this.wakeResolve?.();
     }
-    if (event.kind === "exited" && !event.ok) {
+    if (event.kind !== "exited") return;
+    // A runner that died leaves its try queued, running or restarting; a runner that stopped its try because the TI
+    // was cleared (`restarting`) leaves it for us to move on: restarting always retries (Airflow's handle_failure).
+    const stoppedAfterClear = event.ok && event.reason === "stopped";
+    if (!event.ok || stoppedAfterClear) {
+      const expected = stoppedAfterClear ? ["restarting"] : ["queued", "running", "restarting"];
+      const why = stoppedAfterClear ? "it was cleared while running; its runner stopped it" : `The task's runner stopped before it reported: ${event.reason}`;
       try {
-        await this.db.transaction(async (tx) => {
+        const state = await this.db.transaction(async (tx) => {
           const task = (await this.cache.get(tx, key.dagId))?.data.tasks.find((t) => t.task_id === key.taskId);
           const run = (await tx.query<{ logical_date: Date }>("SELECT logical_date FROM dag_run WHERE dag_id = $1 AND run_id = $2", [key.dagId, key.runId])).rows[0];
-          if (!run) return;
-          const state = await failTryExternally(tx, key, tryNumber, ["queued", "running"], task, run.logical_date, `The task's runner stopped before it reported: ${event.reason}`);
-          if (state) this.log(`${key.dagId}.${key.taskId} try ${tryNumber}: ${event.reason}; now ${state}`);
+          return run ? failTryExternally(tx, key, tryNumber, expected, task, run.logical_date, why) : null;
         });
+        if (state) this.log(`${key.dagId}.${key.taskId} try ${tryNumber}: ${event.ok ? why : event.reason}; now ${state}`);
+        // A try that reported its end already woke the scheduler through the execution API.
+        if (state || !event.ok) this.wake(runKey(key.dagId, key.runId));
       } catch (error) {
         this.log(`Could not record the end of ${key.dagId}.${key.taskId}: ${(error as Error).message}`);
       }
     }
-    // A try that reported its end already woke the scheduler through the execution API.
-    if (event.kind === "exited" && !event.ok) this.wake(runKey(key.dagId, key.runId));
   }
 
-  /** Running TIs whose runner stopped heartbeating are failed or retried (Airflow's zombies). */
+  /** Running (or restarting) TIs whose runner stopped heartbeating are failed or retried (Airflow's zombies). */
   private async failZombies(): Promise<void> {
     const { rows } = await this.db.query<{ dag_id: string; run_id: string; task_id: string; map_index: number; try_number: number; logical_date: Date }>(
       `SELECT ti.dag_id, ti.run_id, ti.task_id, ti.map_index, ti.try_number, r.logical_date
          FROM task_instance ti JOIN dag_run r ON r.dag_id = ti.dag_id AND r.run_id = ti.run_id
-        WHERE ti.state = 'running' AND ti.last_heartbeat_at < now() - make_interval(secs => $1)`,
+        WHERE ti.state IN ('running', 'restarting') AND ti.last_heartbeat_at < now() - make_interval(secs => $1)`,
       [this.zombieThresholdMs / 1000],
     );
     for (const zombie of rows) {
       const key: TiKey = { dagId: zombie.dag_id, runId: zombie.run_id, taskId: zombie.task_id, mapIndex: zombie.map_index };
       await this.db.transaction(async (tx) => {
         const task = (await this.cache.get(tx, key.dagId))?.data.tasks.find((t) => t.task_id === key.taskId);
-        const state = await failTryExternally(tx, key, zombie.try_number, ["running"], task, zombie.logical_date,
+        const state = await failTryExternally(tx, key, zombie.try_number, ["running", "restarting"], task, zombie.logical_date,
           `Detected as a zombie: its runner sent no heartbeat for ${this.zombieThresholdMs / 1000}s`);
         if (state) this.log(`Zombie ${key.dagId}.${key.taskId} try ${zombie.try_number} → ${state}`);
       });
@@ -386,23 +438,15 @@ export class Scheduler {
   }
 
   /**
-   * At start: schedulers that stopped heartbeating are dead; their queued TIs go back to be scheduled again and their
-   * running TIs are left to zombie detection (their runners may still be finishing). On the embedded database every
-   * other scheduler is dead by definition: only one process can open it.
+   * At start and then periodically (scheduler/adopt-orphans.ts): TIs queued by schedulers that are gone are scheduled
+   * again. On the embedded database every other scheduler is dead by definition: only one process can open it.
    */
-  private async adoptOrphans(): Promise<void> {
+  private async adoptOrphans(atStart: boolean): Promise<void> {
+    this.lastOrphanCheck = Date.now();
     const everyOtherIsDead = !this.db.capabilities.multiProcess;
-    await this.db.query(
-      `UPDATE job SET state = 'failed', end_date = now()
-        WHERE job_type = 'SchedulerJob' AND state = 'running' AND id <> $1
-          AND ($2 OR latest_heartbeat < now() - make_interval(secs => $3))`,
-      [this.jobId, everyOtherIsDead, this.healthThresholdMs / 1000],
-    );
-    const { rowCount } = await this.db.query(
-      `UPDATE task_instance SET state = NULL, queued_by_job_id = NULL, updated_at = now()
-        WHERE state = 'queued' AND (queued_by_job_id IS NULL OR queued_by_job_id IN (SELECT id FROM job WHERE state <> 'running'))`,
-    );
-    if (everyOtherIsDead) {
+    const { reset: rowCount, runs } = await adoptOrphanedTasks(this.db, this.jobId, { healthThresholdMs: this.healthThresholdMs, everyOtherIsDead });
+    for (const run of runs) this.wake(runKey(run.dagId, run.runId));
+    if (everyOtherIsDead && atStart) {
       // Nothing can still be running for a dead embedded process: zombie detection would wait its threshold for nothing.
       await this.db.query("UPDATE task_instance SET last_heartbeat_at = now() - interval '1 day' WHERE state = 'running'");
       this.lastZombieCheck = 0;

@@ -13,6 +13,10 @@ describe("updraft CLI", () => {
     const help = await updraft(["dags", "test", "--help"]);
     expect(help.stdout).toMatch(/Usage: updraft dags test <dag_id> \[logical_date\]/);
     expect(help.stdout).toMatch(/--conf JSON/);
+    for (const command of ["dags list", "dags list-import-errors", "dags show", "tasks list", "tasks test"]) {
+      const own = await updraft([...command.split(" "), "--help"]);
+      expect([own.code, own.stdout.split("\n")[0]], command).toEqual([0, expect.stringMatching(new RegExp(`^Usage: updraft ${command}\\b`))]);
+    }
   });
 
   it("a mistyped command or group suggests the closest one", async () => {
@@ -109,7 +113,9 @@ describe("updraft CLI", () => {
     await writeFile(join(dir, "hello.ts"), code!);
     try {
       const run = await updraft(["dags", "test", "hello", "2024-01-01", "-o", "json"], { env: { UPDRAFT_DAGS_FOLDER: dir } });
-      expect(JSON.parse(run.stdout)).toMatchObject({ dag_id: "hello", state: "success" });
+      const parsed = JSON.parse(run.stdout);
+      expect(parsed).toMatchObject({ dag_id: "hello", state: "success" });
+      expect(Object.keys(parsed).sort()).toEqual(["dag_id", "run_id", "state", "task_instances"]);
       expect(run.code).toBe(0);
     } finally {
       await rm(dir, { recursive: true, force: true });

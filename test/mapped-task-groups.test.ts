@@ -4,8 +4,9 @@ import { serializeDag } from "../core/serialization.ts";
 import { runDag } from "./helpers/run.ts";
 
 /*
- * Mapped task groups (Airflow's `@task_group` + `.expand()`), run in process. Every expected outcome below was
- * pinned by running the same DAG, written in Python, under `airflow dags test` with Apache Airflow 2.10.5.
+ * Mapped task groups (Airflow's `@task_group` + `.expand()`), run in process. Every run outcome in CASES was
+ * pinned by running the same DAG in Python (test/fixtures/airflow/mapped_task_groups.py,
+ * mapped_skips.py) under `airflow dags test` with Apache Airflow 2.10.5.
  */
 
 const double = task(async function double(x: number) {
@@ -53,7 +54,7 @@ const afterGate = task(async function after_gate(x: number) {
   return x;
 });
 
-const process = taskGroup.fn(function process({ x }: { x: number }) {
+const processGroup = taskGroup.fn(function process({ x }: { x: number }) {
   return addOne(double(x));
 });
 const processFailing = taskGroup.fn(function process({ x }: { x: number }) {
@@ -95,27 +96,27 @@ interface Case {
 const CASES: Case[] = [
   {
     name: "a 3-wide group of two chained tasks runs each chain once per map index",
-    dag: () => build("mtg_chain", () => void process.expand({ x: [1, 2, 3] })),
+    dag: () => build("mtg_chain", () => void processGroup.expand({ x: [1, 2, 3] })),
     runState: "success",
     states: { ...each("process.double", ["success", "success", "success"]), ...each("process.add_one", ["success", "success", "success"]) },
     values: { "process.double[0]": 2, "process.double[2]": 6, "process.add_one[0]": 3, "process.add_one[1]": 5, "process.add_one[2]": 7 },
   },
   {
     name: "a task outside consuming the group's output gets every index's result in map-index order",
-    dag: () => build("mtg_downstream", () => void summarize(process.expand({ x: [1, 2, 3] }))),
+    dag: () => build("mtg_downstream", () => void summarize(processGroup.expand({ x: [1, 2, 3] }))),
     runState: "success",
     states: { ...each("process.double", ["success", "success", "success"]), ...each("process.add_one", ["success", "success", "success"]), summarize: "success" },
     received: { summarize: [3, 5, 7] },
   },
   {
     name: "an empty literal list skips every task of the group, and an all_success consumer",
-    dag: () => build("mtg_empty", () => void summarize(process.expand({ x: [] }))),
+    dag: () => build("mtg_empty", () => void summarize(processGroup.expand({ x: [] }))),
     runState: "success",
     states: { "process.double": "skipped", "process.add_one": "skipped", summarize: "skipped" },
   },
   {
     name: "an upstream output that is an empty list skips the group the same way",
-    dag: () => build("mtg_empty_xcom", () => void summarize(process.expand({ x: nothing() }))),
+    dag: () => build("mtg_empty_xcom", () => void summarize(processGroup.expand({ x: nothing() }))),
     runState: "success",
     states: { nothing: "success", "process.double": "skipped", "process.add_one": "skipped", summarize: "skipped" },
   },
@@ -214,8 +215,8 @@ describe("declaring a mapped task group", () => {
 
   it("calling a group function twice builds two groups, name and name__1, each returning its output", () => {
     const d = build("mtg_reuse", () => {
-      const first = process({ x: 1 });
-      const second = process.expand({ x: [2, 3] });
+      const first = processGroup({ x: 1 });
+      const second = processGroup.expand({ x: [2, 3] });
       expect(first.operator.taskId).toBe("process.add_one");
       expect(second.operator.taskId).toBe("process__1.add_one");
     });
@@ -223,12 +224,24 @@ describe("declaring a mapped task group", () => {
     expect(d.taskGroups.get("process__1")?.mapped).toBeDefined();
   });
 
+  it("takes a task group's options, and override() gives the same function other ones", () => {
+    const d = build("mtg_options", () => {
+      const custom = taskGroup.fn({ groupId: "custom", defaultArgs: { retries: 2 } }, function named({ x }: { x: number }) {
+        return double(x);
+      });
+      custom.expand({ x: [1] });
+      custom.override({ groupId: "other" }).expand({ x: [2] });
+    });
+    expect([d.getTask("custom.double").retries, d.getTask("other.double").retries]).toEqual([2, 2]);
+    expect(d.taskGroups.get("other")?.mapped).toBeDefined();
+  });
+
   const definitionErrors: Array<[string, () => void, RegExp]> = [
-    ["no argument to map over", () => void process.expand({} as { x: number[] }), /Mapped task group "process": expand\(\) needs at least one argument/],
-    ["a number where a list is expected", () => void process.expand({ x: 3 as unknown as number[] }), /expand\(\) argument "x" must be a list, an object or a task output, got 3/],
+    ["no argument to map over", () => void processGroup.expand({} as { x: number[] }), /Mapped task group "process": expand\(\) needs at least one argument/],
+    ["a number where a list is expected", () => void processGroup.expand({ x: 3 as unknown as number[] }), /expand\(\) argument "x" must be a list, an object or a task output, got 3/],
     ["an argument both fixed and mapped", () => void withFixed.partial({ y: 1 }).expand({ x: [1], y: [2] } as { x: number[] }), /\["y"\] given to both partial\(\) and expand\(\)/],
     ["a mapped group in a mapped group", () => void taskGroup.fn(function outer({ x }: { x: number }) {
-      process.expand({ x: [x] });
+      processGroup.expand({ x: [x] });
     }).expand({ x: [1] }), /"process" is inside mapped task group "outer": Updraft does not nest mapped task groups/],
     ["a mapped task in a mapped group", () => void taskGroup.fn(function outer({ x }: { x: number }) {
       addOne.expand({ v: [x] } as never);

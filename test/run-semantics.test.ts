@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  BashOperator, dag, EmptyOperator, FailTask, getCurrentContext, LatestOnlyOperator, param, PythonOperator,
+  BaseBranchOperator, BashOperator, dag, EmptyOperator, FailTask, getCurrentContext, LatestOnlyOperator, param, PythonOperator,
   ShortCircuitOperator, SkipTask, task, type TaskContext,
 } from "updraft";
 import { runDag } from "./helpers/run.ts";
@@ -26,6 +26,19 @@ describe("branching (Airflow's skip_all_except)", () => {
   it("choosing `a` runs both, because join is downstream of a", async () => {
     const run = await runDag(branchDag("a"));
     expect(run.states).toEqual({ branch: "success", a: "success", join: "success" });
+  });
+
+  it("a BaseBranchOperator subclass chooses with chooseBranch(context)", async () => {
+    class ByDay extends BaseBranchOperator {
+      chooseBranch(context: TaskContext) {
+        return context.logicalDate.getUTCDay() === 3 ? "wednesday" : "other_day";
+      }
+    }
+    const d = dag({ dagId: "base_branch", schedule: null }, () => {
+      new ByDay({ taskId: "by_day" }).then([new EmptyOperator({ taskId: "wednesday" }), new EmptyOperator({ taskId: "other_day" })]);
+    });
+    expect((await runDag(d)).states).toEqual({ by_day: "success", wednesday: "success", other_day: "skipped" });
+    expect((await runDag(d, { logicalDate: "2024-01-04T00:00:00Z" })).states).toEqual({ by_day: "success", wednesday: "skipped", other_day: "success" });
   });
 
   it("a branch choosing an unknown task fails with a suggestion", async () => {

@@ -1,12 +1,8 @@
-import { isoformat } from "../../core/dates.ts";
 import { didYouMean } from "../../core/suggest.ts";
 import { DAG_RUN_STATES } from "../../core/types.ts";
 import { OUTPUT_HELP, OUTPUT_OPTION, outputFormat, parseDateArgument, UsageError, type Command } from "../command.ts";
 import { withStateClient } from "../state-client.ts";
-import { printRecords } from "../table.ts";
-
-/** Airflow prints dates as Python's isoformat; the API's are JavaScript ISO strings. Empty for none. */
-export const airflowDate = (value: string | null | undefined): string => (value ? isoformat(new Date(value)) : "");
+import { airflowDate, printRecords } from "../table.ts";
 
 /** `airflow dags list-runs -d <dag_id>`: the DAG's runs, newest logical date first. */
 export const dagsListRuns: Command = {

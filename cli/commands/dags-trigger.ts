@@ -1,6 +1,6 @@
 import { OUTPUT_HELP, OUTPUT_OPTION, outputFormat, parseDateArgument, UsageError, type Command } from "../command.ts";
 import { withStateClient } from "../state-client.ts";
-import { printRecords } from "../table.ts";
+import { airflowDate, printRecords } from "../table.ts";
 import { parseConf } from "./dags-test.ts";
 
 /** `airflow dags trigger`: a manual run, created `queued`; the scheduler runs it. */
@@ -38,7 +38,8 @@ export const dagsTrigger: Command = {
     return withStateClient(async (client) => {
       const dag = await client.getDag(dagId);
       const run = await client.triggerDagRun(dagId, { runId, logicalDate: date, conf });
-      printRecords(io.out, format, ["dag_id", "dag_run_id", "logical_date", "run_type", "state", "conf"], [run]);
+      const shown = format === "json" ? run : { ...run, logical_date: airflowDate(run.logical_date) };
+      printRecords(io.out, format, ["dag_id", "dag_run_id", "logical_date", "run_type", "state", "conf"], [shown]);
       if (dag.is_paused) io.err(`DAG "${dagId}" is paused: the run stays queued until you unpause it ("updraft dags unpause ${dagId}").`);
       return 0;
     });

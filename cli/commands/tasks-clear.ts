@@ -73,7 +73,6 @@ export const tasksClear: Command = {
         taskIds: pattern ? await tasksMatching(client, dagId, pattern, source!) : null,
         includeUpstream: Boolean(pattern && values.upstream),
         includeDownstream: Boolean(pattern && values.downstream),
-        dagRunId: null,
         startDate,
         endDate,
         onlyFailed: Boolean(values["only-failed"]),

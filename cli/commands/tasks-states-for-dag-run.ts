@@ -3,8 +3,7 @@ import { RequestError } from "../../core/runs/request-error.ts";
 import { OUTPUT_HELP, OUTPUT_OPTION, outputFormat, UsageError, type Command } from "../command.ts";
 import type { StateClient } from "../state-client.ts";
 import { withStateClient } from "../state-client.ts";
-import { printRecords } from "../table.ts";
-import { airflowDate } from "./dags-list-runs.ts";
+import { airflowDate, printRecords } from "../table.ts";
 
 /** The run with this id, or else (as Airflow) the run with this logical date. */
 async function findRun(client: StateClient, dagId: string, runIdOrDate: string) {

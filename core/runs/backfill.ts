@@ -38,7 +38,8 @@ export const MAX_BACKFILL_RUNS = 10_000;
 /**
  * Airflow's `dags backfill`: a `backfill__<logical date>` run (run_type backfill) for every interval of the DAG's
  * timetable whose logical date lies in [fromDate, toDate], except those that already have a run. The runs are created
- * `queued`; the scheduler starts them within max_active_runs, even while the DAG is paused (as Airflow does).
+ * `queued`; the scheduler starts them within max_active_runs, even while the DAG is paused as Airflow does (but their
+ * TIs are queued only once scheduler/queue-tasks.ts also lets backfill runs of paused DAGs through: docs/roadmap.md).
  */
 export async function backfillDag(db: Database, dagId: string, request: BackfillRequest, owner: string): Promise<BackfillResult> {
   if (request.fromDate > request.toDate) {
@@ -52,7 +53,7 @@ export async function backfillDag(db: Database, dagId: string, request: Backfill
   let rerunIds = new Set<string>();
   if (request.reprocess !== "none" && existing.length) {
     const cleared = await clearTaskInstances(db, dagId, {
-      taskIds: null, includeUpstream: false, includeDownstream: false, dagRunId: null,
+      taskIds: null, includeUpstream: false, includeDownstream: false,
       startDate: request.fromDate, endDate: request.toDate, onlyFailed: request.reprocess === "failed", onlyRunning: false,
       resetDagRuns: true, dryRun: false,
     }, owner);
@@ -75,10 +76,11 @@ export async function backfillDag(db: Database, dagId: string, request: Backfill
     return runs;
   });
   const after = rerunIds.size ? (await listDagRuns(db, dagId, inRange)).runs : existing;
+  const createdIds = new Set(created.map((r) => r.run_id));
   return {
     created,
     rerun: after.filter((r) => rerunIds.has(r.run_id)),
-    skipped: after.filter((r) => !rerunIds.has(r.run_id) && !created.some((c) => c.run_id === r.run_id)),
+    skipped: after.filter((r) => !rerunIds.has(r.run_id) && !createdIds.has(r.run_id)),
   };
 }
 

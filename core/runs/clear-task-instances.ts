@@ -15,8 +15,8 @@ export interface ClearRequest {
   taskIds: readonly string[] | null;
   includeUpstream: boolean;
   includeDownstream: boolean;
-  /** Only this run. Cannot be combined with a date range. */
-  dagRunId: string | null;
+  /** Only this run (a run is its logical date, unique per DAG). Cannot be combined with a date range. */
+  dagRunId?: string | null;
   /** Runs whose logical date lies in [startDate, endDate]. */
   startDate: Date | null;
   endDate: Date | null;
@@ -45,20 +45,17 @@ export async function clearTaskInstances(db: Database, dagId: string, request: C
   if (request.startDate && request.endDate && request.startDate > request.endDate) {
     throw new RequestError(400, `The end date ${request.endDate.toISOString()} is before the start date ${request.startDate.toISOString()}: swap them.`);
   }
-  if (request.dagRunId !== null && (request.startDate || request.endDate)) {
-    throw new RequestError(400, "Give either dag_run_id or a date range (start_date, end_date), not both.");
-  }
   if (request.taskIds !== null && request.taskIds.length === 0) throw new RequestError(400, "task_ids must name at least one task.");
+  if (request.dagRunId && (request.startDate || request.endDate)) throw new RequestError(400, "Give either dag_run_id or a date range, not both.");
   const { data: dag } = await requireSerializedDag(db, await requireDag(db, dagId));
-  if (request.dagRunId !== null) await requireDagRun(db, dagId, request.dagRunId);
+  const runDate = request.dagRunId ? (await requireDagRun(db, dagId, request.dagRunId)).logical_date : null;
   const states: TaskState[] = [];
   if (request.onlyFailed) states.push("failed", "upstream_failed");
   if (request.onlyRunning) states.push("running");
   const filter: ClearFilter = {
     taskIds: request.taskIds === null ? null : withRelatives(dag, request.taskIds, request.includeUpstream, request.includeDownstream),
-    runId: request.dagRunId,
-    startDate: request.startDate,
-    endDate: request.endDate,
+    startDate: runDate ?? request.startDate,
+    endDate: runDate ?? request.endDate,
     states,
   };
   if (request.dryRun) return { taskInstances: await selectTaskInstancesToClear(db, dagId, filter), requeuedRunIds: [] };

@@ -9,6 +9,7 @@ export {
 } from "./trigger-rule.ts";
 export { isRetryEligible, nextRetryAt, backoffDelaySeconds, type NextRetryArgs } from "./retry.ts";
 export { decideDagRunState, type RunStateInput, type RunStateDecision } from "./dag-run-state.ts";
+export { decidePastDepends, type PastDependsDecision, type PastDependentTask, type PreviousRunFacts } from "./depends-on-past.ts";
 export { priorityWeights, MIN_PRIORITY_WEIGHT, MAX_PRIORITY_WEIGHT, type PriorityTask } from "./priority.ts";
 export { expansionLength, mappedKwargsAt, mappableValues, checkMapLength, MappingError } from "./mapping.ts";
 export {

@@ -24,6 +24,11 @@ export interface Capabilities {
   multiProcess: boolean;
   /** NOTIFY reaches listeners in other processes (PostgreSQL). In PGlite it reaches this process only. */
   crossProcessNotify: boolean;
+  /**
+   * The database reclaims dead rows and refreshes planner statistics by itself (PostgreSQL's autovacuum). PGlite runs
+   * no background workers: without `maintain()` every state change leaves a dead row and index entry behind for good.
+   */
+  autovacuum: boolean;
 }
 
 export interface Database extends Queryable {
@@ -41,5 +46,7 @@ export interface Database extends Queryable {
   /** LISTEN on a channel. Returns a function that stops listening. */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
+  /** Vacuums and analyzes the busiest tables where the database does not (`autovacuum` false); a no-op elsewhere. */
+  maintain(): Promise<void>;
   close(): Promise<void>;
 }

@@ -4,7 +4,7 @@ import type { Capabilities, Database, Queryable, QueryResult } from "./database.
 import { databaseError, isConnectionError, openFailure } from "./errors.ts";
 import { INT8_OID, parseInt8 } from "./type-parsers.ts";
 
-const CAPABILITIES: Capabilities = { multiProcess: true, crossProcessNotify: true };
+const CAPABILITIES: Capabilities = { multiProcess: true, crossProcessNotify: true, autovacuum: true };
 // After losing the LISTEN connection (server restart), how often to try again; callers poll meanwhile.
 const RELISTEN_DELAY_MS = 1000;
 
@@ -152,6 +152,9 @@ export class PgDatabase implements Database {
   async notify(channel: string, payload: string): Promise<void> {
     await run(this.pool, this.description, "SELECT pg_notify($1, $2)", [channel, payload]);
   }
+
+  /** PostgreSQL's autovacuum does this. */
+  async maintain(): Promise<void> {}
 
   async close(): Promise<void> {
     if (this.closed) return;

@@ -5,7 +5,9 @@ import { databaseError } from "./errors.ts";
 import { PglitePreparedStatements } from "./pglite-prepared.ts";
 import { INT8_OID, parseInt8 } from "./type-parsers.ts";
 
-const CAPABILITIES: Capabilities = { multiProcess: false, crossProcessNotify: false };
+const CAPABILITIES: Capabilities = { multiProcess: false, crossProcessNotify: false, autovacuum: false };
+/** The tables every try updates several times over; the rest change too rarely to need it. */
+const BUSY_TABLES = ["task_instance", "task_instance_history", "dag_run", "xcom", "rendered_task_instance_fields", "task_log", "job", "callback_request", "dag"];
 const OPTIONS: PGliteOptions = { parsers: { [INT8_OID]: parseInt8 } };
 
 /** PostgreSQL refused a prepared statement whose plan the schema made stale (the result type changed, or it is gone). */
@@ -122,6 +124,11 @@ export class PgliteDatabase implements Database {
 
   async notify(channel: string, payload: string): Promise<void> {
     await this.query("SELECT pg_notify($1, $2)", [channel, payload]);
+  }
+
+  async maintain(): Promise<void> {
+    // Through PGlite itself rather than `exec`: VACUUM changes no schema, so the prepared statements stay valid.
+    await this.pg.exec(`VACUUM (ANALYZE) ${BUSY_TABLES.join(", ")}`);
   }
 
   async close(): Promise<void> {

@@ -10,7 +10,7 @@ import { createApp, listen } from "../../webserver/app.ts";
 import { storeDags } from "./store-dags.ts";
 
 /** Scheduler + local executor + execution API around a test database, as `updraft standalone` wires them. */
-export async function startHarness(db: Database, dags: DAG[], options: { parallelism?: number; zombieThresholdMs?: number; executionTimeoutGraceMs?: number } = {}) {
+export async function startHarness(db: Database, dags: DAG[], options: { parallelism?: number; zombieThresholdMs?: number; executionTimeoutGraceMs?: number; pollIntervalMs?: number } = {}) {
   await storeDags(db, dags);
   const home = await mkdtemp(join(tmpdir(), "updraft-home-"));
   const secret = Buffer.from("test-secret-key");
@@ -19,7 +19,7 @@ export async function startHarness(db: Database, dags: DAG[], options: { paralle
   const server = await listen(createApp({ db, secret, hooks: schedulerEvents(db, () => scheduler) }), 0);
   const logs: string[] = [];
   scheduler = new Scheduler(db, { executor, apiUrl: server.url, home, secret, zombieThresholdMs: options.zombieThresholdMs,
-    executionTimeoutGraceMs: options.executionTimeoutGraceMs, log: (m) => logs.push(m) });
+    executionTimeoutGraceMs: options.executionTimeoutGraceMs, pollIntervalMs: options.pollIntervalMs, log: (m) => logs.push(m) });
   await executor.start();
   await scheduler.start();
   return {

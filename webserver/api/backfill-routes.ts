@@ -21,6 +21,7 @@ export function backfillRoutes(router: express.Router, db: Database, hooks: Rest
     const reprocess = (body.reprocess_behavior ?? "none") as ReprocessBehavior;
     if (!REPROCESS_BEHAVIORS.includes(reprocess)) throw new RequestError(400, `reprocess_behavior must be one of ${REPROCESS_BEHAVIORS.join(", ")}.`);
     const result = await backfillDag(db, body.dag_id, { fromDate, toDate, reprocess }, userOf(res));
+    for (const run of result.rerun) hooks.onChange(`${run.dag_id}\u0000${run.run_id}`);
     if (result.created.length || result.rerun.length) hooks.onChange();
     res.json(backfillJson(body.dag_id, { fromDate, toDate, reprocess }, result));
   }));

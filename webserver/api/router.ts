@@ -11,7 +11,10 @@ import { logRoutes } from "./log-routes.ts";
 import { problem } from "./problem.ts";
 
 export interface RestApiHooks {
-  /** Something a scheduler should look at changed (a run was triggered, cleared or backfilled, a DAG unpaused). */
+  /**
+   * Something a scheduler should act on changed: a run was triggered or backfilled, a DAG unpaused, or the TIs of the
+   * run `runKey` (dag_id NUL run_id) were cleared, so that what the scheduler knows of that run is stale.
+   */
   onChange(runKey?: string): void;
 }
 

@@ -5,8 +5,6 @@ import type { Queryable } from "../database.ts";
 export interface ClearFilter {
   /** These tasks only; all tasks when null. */
   taskIds: readonly string[] | null;
-  /** One run only, when given. */
-  runId: string | null;
   /** Runs whose logical date lies in [start, end]; open-ended when null. */
   startDate: Date | null;
   endDate: Date | null;
@@ -27,7 +25,7 @@ export interface TiToClear {
 /**
  * The task instances a clear takes, oldest run first. With `lock`, their rows are locked (FOR UPDATE) until the
  * caller's transaction ends, so the guarded update that follows sees them as selected.
- * Parameters: dag_id, task_id[] (null = all), run_id, logical_date_gte, logical_date_lte, state[] (empty = all).
+ * Parameters: dag_id, task_id[] (null = all), logical_date_gte, logical_date_lte, state[] (empty = all).
  */
 export async function selectTaskInstancesToClear(db: Queryable, dagId: string, filter: ClearFilter, lock = false): Promise<TiToClear[]> {
   const { rows } = await db.query<TiToClear>(
@@ -35,13 +33,12 @@ export async function selectTaskInstancesToClear(db: Queryable, dagId: string, f
        FROM task_instance ti JOIN dag_run r ON r.dag_id = ti.dag_id AND r.run_id = ti.run_id
       WHERE ti.dag_id = $1
         AND ($2::text[] IS NULL OR ti.task_id = ANY($2::text[]))
-        AND ($3::text IS NULL OR ti.run_id = $3)
-        AND ($4::timestamptz IS NULL OR r.logical_date >= $4)
-        AND ($5::timestamptz IS NULL OR r.logical_date <= $5)
-        AND (cardinality($6::text[]) = 0 OR ti.state = ANY($6::text[]))
+        AND ($3::timestamptz IS NULL OR r.logical_date >= $3)
+        AND ($4::timestamptz IS NULL OR r.logical_date <= $4)
+        AND (cardinality($5::text[]) = 0 OR ti.state = ANY($5::text[]))
       ORDER BY r.logical_date, ti.run_id, ti.task_id, ti.map_index
       ${lock ? "FOR UPDATE OF ti" : ""}`,
-    [dagId, filter.taskIds, filter.runId, filter.startDate, filter.endDate, filter.states.filter((s) => s !== null)],
+    [dagId, filter.taskIds, filter.startDate, filter.endDate, filter.states.filter((s) => s !== null)],
   );
   return rows;
 }

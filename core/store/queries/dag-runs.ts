@@ -162,3 +162,13 @@ export async function previousSuccessfulRun(db: Queryable, dagId: string, before
   );
   return rows[0] ?? null;
 }
+
+/** Running runs of a DAG with a later logical date than this run's (those depends_on_past may hold back on it). */
+export async function laterRunningRuns(db: Queryable, dagId: string, runId: string): Promise<string[]> {
+  const { rows } = await db.query<{ run_id: string }>(
+    `SELECT r.run_id FROM dag_run r JOIN dag_run cur ON cur.dag_id = r.dag_id AND cur.run_id = $2
+      WHERE r.dag_id = $1 AND r.state = 'running' AND r.logical_date > cur.logical_date`,
+    [dagId, runId],
+  );
+  return rows.map((r) => r.run_id);
+}
