@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { TSX_LOADER } from "../core/tsx-loader.ts";
 import type { TiKey } from "../core/store/queries/task-instances.ts";
 import type { Executor, ExecutorEvent, Workload } from "./executor.ts";
 import type { RunnerMessage, RunnerReply } from "./runner-protocol.ts";
@@ -54,7 +55,7 @@ export class LocalExecutor implements Executor {
 
   private spawn(): Promise<void> {
     const child = fork(RUNNER_MAIN, [], {
-      execArgv: ["--import", "tsx"],
+      execArgv: ["--import", TSX_LOADER],
       env: { ...process.env, ...this.options.env },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });

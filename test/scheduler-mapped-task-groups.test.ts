@@ -1,34 +1,20 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { DagBag } from "../core/dagbag/dagbag.ts";
+import { expect, it } from "vitest";
 import { triggerDagRun } from "../core/runs/trigger-dag-run.ts";
-import type { Database } from "../core/store/database.ts";
 import { describeEachBackend } from "./helpers/databases.ts";
-import { startHarness } from "./helpers/scheduler-harness.ts";
+import { harnessOverFolder } from "./helpers/scheduler-harness.ts";
 
 const fixtures = join(import.meta.dirname, "fixtures", "scheduler-mapped-groups");
 
 describeEachBackend("a mapped task group through scheduler, runners and execution API", (backend) => {
-  let db: Database;
-  let harness: Awaited<ReturnType<typeof startHarness>>;
-
-  beforeAll(async () => {
-    db = await backend.open();
-    const bag = await DagBag.load(fixtures);
-    expect(bag.importErrors).toEqual([]);
-    harness = await startHarness(db, [...bag.dags.values()]);
-  });
-  afterAll(async () => {
-    await harness?.stop();
-    await db?.close();
-  });
+  const env = harnessOverFolder(backend, fixtures);
 
   // The same DAG in Python under Airflow 2.10.5 ends exactly so, and `collect` receives [3].
   it("expands the group over an upstream output; branches, failures and skips stay in their map index", async () => {
-    const run = await triggerDagRun(db, "scheduler_mapped_group", { logicalDate: new Date("2024-02-01T00:00:00Z") });
-    harness.scheduler.runsCreated();
-    expect(await harness.waitForRun("scheduler_mapped_group", run.run_id)).toBe("success");
-    expect(await harness.states("scheduler_mapped_group", run.run_id)).toEqual({
+    const run = await triggerDagRun(env.db, "scheduler_mapped_group", { logicalDate: new Date("2024-02-01T00:00:00Z") });
+    env.harness.scheduler.runsCreated();
+    expect(await env.harness.waitForRun("scheduler_mapped_group", run.run_id)).toBe("success");
+    expect(await env.harness.states("scheduler_mapped_group", run.run_id)).toEqual({
       numbers: "success",
       "process.pick[0]": "success", "process.pick[1]": "success", "process.pick[2]": "success",
       "process.double[0]": "success", "process.double[1]": "failed", "process.double[2]": "skipped",
@@ -36,7 +22,7 @@ describeEachBackend("a mapped task group through scheduler, runners and executio
       "process.add_one[0]": "success", "process.add_one[1]": "upstream_failed", "process.add_one[2]": "skipped",
       collect: "success",
     });
-    const { rows } = await db.query<{ value: unknown }>(
+    const { rows } = await env.db.query<{ value: unknown }>(
       "SELECT value FROM xcom WHERE dag_id = 'scheduler_mapped_group' AND run_id = $1 AND task_id = 'collect' AND key = 'return_value'",
       [run.run_id],
     );
@@ -45,10 +31,10 @@ describeEachBackend("a mapped task group through scheduler, runners and executio
 
   // Airflow 2.10.5: a mapped short-circuit skips only its own map index, so the unmapped `after` still runs.
   it("a short-circuit at one map index skips only that index, through the execution API", async () => {
-    const run = await triggerDagRun(db, "scheduler_mapped_short_circuit", { logicalDate: new Date("2024-02-01T00:00:00Z") });
-    harness.scheduler.runsCreated();
-    expect(await harness.waitForRun("scheduler_mapped_short_circuit", run.run_id)).toBe("success");
-    expect(await harness.states("scheduler_mapped_short_circuit", run.run_id)).toEqual({
+    const run = await triggerDagRun(env.db, "scheduler_mapped_short_circuit", { logicalDate: new Date("2024-02-01T00:00:00Z") });
+    env.harness.scheduler.runsCreated();
+    expect(await env.harness.waitForRun("scheduler_mapped_short_circuit", run.run_id)).toBe("success");
+    expect(await env.harness.states("scheduler_mapped_short_circuit", run.run_id)).toEqual({
       "gate[0]": "success", "gate[1]": "success", "gate[2]": "success", after: "success",
       "gated.gate[0]": "success", "gated.gate[1]": "success", "gated.gate[2]": "success",
       "gated.after_gate[0]": "success", "gated.after_gate[1]": "skipped", "gated.after_gate[2]": "success",

@@ -1,12 +1,10 @@
 import { fork, type ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { TSX_LOADER } from "../../core/tsx-loader.ts";
 import { parserCrashError, parseTimeoutError } from "./import-errors.ts";
 import type { FileParseResult, ParseRequest, ParserMessage } from "./protocol.ts";
 
 const WORKER = fileURLToPath(new URL("./parse-worker.ts", import.meta.url));
-// Resolved from this package, not from the working directory, so `updraft` started anywhere finds its own tsx.
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 // A parser process loads tsx and the authoring API before it takes its first file (~1.1 s measured on a 2-core box);
 // one that has said nothing after this long is broken, and that is the installation's fault, not any DAG file's.
 const STARTUP_TIMEOUT_MS = 60_000;

@@ -44,7 +44,8 @@ async function start(backend: OperatorServer["backend"], dagsFolder: string): Pr
   }
   const command = backend === "postgres" ? "scheduler" : "standalone";
   const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, "bin", "updraft.js"), command, "-p", "0", "--parallelism", "2"], {
-    cwd: REPO_ROOT, env: { ...process.env, ...env, FORCE_COLOR: "0" }, stdio: ["ignore", "pipe", "pipe"],
+    // Started from a folder of its own, as users run it from their project: nothing may depend on Updraft's checkout.
+    cwd: home, env: { ...process.env, ...env, FORCE_COLOR: "0" }, stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
   child.stderr!.on("data", (chunk) => (output += chunk));
@@ -95,7 +96,7 @@ async function start(backend: OperatorServer["backend"], dagsFolder: string): Pr
   return {
     backend,
     home,
-    cli: (args) => updraft(args, { env }),
+    cli: (args) => updraft(args, { env, cwd: home }),
     async dag(dagId) {
       if (backend === "postgres") return (await sql<{ is_paused: boolean }>("SELECT is_paused FROM dag WHERE dag_id = $1", [dagId]))[0];
       return api<{ is_paused: boolean }>(`/dags/${dagId}`);

@@ -1,12 +1,15 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll, expect } from "vitest";
 import type { DAG } from "../../core/dag.ts";
+import { DagBag } from "../../core/dagbag/dagbag.ts";
 import type { Database } from "../../core/store/database.ts";
 import { LocalExecutor } from "../../executor/local-executor.ts";
 import { schedulerEvents } from "../../scheduler/execution-events.ts";
 import { Scheduler } from "../../scheduler/scheduler.ts";
 import { createApp, listen } from "../../webserver/app.ts";
+import type { Backend } from "./databases.ts";
 import { storeDags } from "./store-dags.ts";
 
 /** Scheduler + local executor + execution API around a test database, as `updraft standalone` wires them. */
@@ -63,3 +66,24 @@ export async function startHarness(db: Database, dags: DAG[], options: { paralle
     },
   };
 }
+
+/**
+ * For a `describeEachBackend` block: a fresh database and a harness over the DAG files of `folder`, started before
+ * the block's tests and stopped after them. Read `db` and `harness` inside the tests.
+ */
+export function harnessOverFolder(backend: Backend, folder: string, options: Parameters<typeof startHarness>[2] = {}) {
+  const context = {} as { db: Database; harness: Harness };
+  beforeAll(async () => {
+    context.db = await backend.open();
+    const bag = await DagBag.load(folder);
+    expect(bag.importErrors).toEqual([]);
+    context.harness = await startHarness(context.db, [...bag.dags.values()], options);
+  });
+  afterAll(async () => {
+    await context.harness?.stop();
+    await context.db?.close();
+  });
+  return context;
+}
+
+export type Harness = Awaited<ReturnType<typeof startHarness>>;
