@@ -29,6 +29,8 @@ export class RunStateCache {
   private readonly runs = new Map<string, CachedRun>();
   /** Bumped by every change, so a snapshot read before a change is never remembered over it. */
   private readonly versions = new Map<string, number>();
+  /** Bumped by `forgetAll`, which changes every run's version at once, including runs it has no entry for. */
+  private generation = 0;
 
   /** The run's TIs, or undefined when they must be read from the database. */
   get(runKey: string): TiSnapshot[] | undefined {
@@ -37,12 +39,12 @@ export class RunStateCache {
   }
 
   /** The version to pass to `remember` with a snapshot read from now on. */
-  version(runKey: string): number {
-    return this.versions.get(runKey) ?? 0;
+  version(runKey: string): string {
+    return `${this.generation}.${this.versions.get(runKey) ?? 0}`;
   }
 
   /** Keeps a snapshot, unless something changed the run since `version` was taken (the snapshot may predate it). */
-  remember(runKey: string, snapshot: readonly TiSnapshot[], version: number): void {
+  remember(runKey: string, snapshot: readonly TiSnapshot[], version: string): void {
     if (this.version(runKey) !== version) {
       this.runs.delete(runKey);
       return;
@@ -71,6 +73,13 @@ export class RunStateCache {
     this.runs.delete(runKey);
   }
 
+  /** Something outside the scheduler changed runs it cannot name (a user cleared or marked TIs): read them all again. */
+  forgetAll(): void {
+    this.generation++;
+    this.runs.clear();
+    this.versions.clear();
+  }
+
   /** The run finished or is gone. */
   drop(runKey: string): void {
     this.runs.delete(runKey);
@@ -78,6 +87,6 @@ export class RunStateCache {
   }
 
   private bump(runKey: string): void {
-    this.versions.set(runKey, this.version(runKey) + 1);
+    this.versions.set(runKey, (this.versions.get(runKey) ?? 0) + 1);
   }
 }

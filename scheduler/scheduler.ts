@@ -170,8 +170,12 @@ export class Scheduler {
     }
   }
 
-  /** A run was created (trigger, backfill) or unpaused: start queued runs now rather than at the next safety-net pass. */
+  /**
+   * Something outside the scheduler changed runs (a trigger, backfill, unpause, a user clearing or marking TIs): start
+   * queued runs now rather than at the next safety-net pass, and read every running run again.
+   */
   runsCreated(): void {
+    this.runStates.forgetAll();
     this.runsChanged = true;
     this.wake();
   }
@@ -261,7 +265,7 @@ export class Scheduler {
   private async scheduleRuns(keys: string[] | null, now: Date): Promise<boolean> {
     const known = new Map<string, KnownRunState>();
     // The cache's version of each run when its TIs were read, so that what this pass learnt never hides a later event.
-    const versions = new Map<string, number>();
+    const versions = new Map<string, string>();
     if (keys) {
       keys = await this.runsWithWork(keys, now, known, versions);
       if (!keys.length) return false;
@@ -313,7 +317,7 @@ export class Scheduler {
    * when its plan only waits (a task finished, but what follows still has unfinished upstreams), nothing is read,
    * locked or written.
    */
-  private async runsWithWork(keys: readonly string[], now: Date, known: Map<string, KnownRunState>, versions: Map<string, number>): Promise<string[]> {
+  private async runsWithWork(keys: readonly string[], now: Date, known: Map<string, KnownRunState>, versions: Map<string, string>): Promise<string[]> {
     const withWork: string[] = [];
     for (const key of keys) {
       versions.set(key, this.runStates.version(key));

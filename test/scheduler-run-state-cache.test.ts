@@ -49,4 +49,14 @@ describe("the scheduler's cache of run states", () => {
     cache.get(RUN)![0].state = "scheduled";
     expect(states(cache)).toEqual({ "a[-1]": null });
   });
+  it("forgets every run at once after an outside change, including a snapshot being read for a run it never knew", () => {
+    const cache = new RunStateCache();
+    cache.remember(RUN, [ti("a", "success")], cache.version(RUN));
+    const other = "dag\u0000other";
+    const version = cache.version(other); // a pass starts reading a run the cache has no entry for…
+    cache.forgetAll(); // …a user clears TIs meanwhile…
+    cache.remember(other, [ti("b", "success")], version); // …and the pass's snapshot, read before the clear, arrives
+    expect(cache.get(RUN)).toBeUndefined();
+    expect(cache.get(other)).toBeUndefined();
+  });
 });

@@ -1,5 +1,10 @@
 import { UsageError, type Command } from "../command.ts";
-import { startStandalone } from "../standalone.ts";
+import type { StandaloneOptions } from "../standalone.ts";
+
+// The server, scheduler and executor are imported when one of these commands runs, not for every `updraft` call.
+async function startStandalone(options: StandaloneOptions) {
+  return (await import("../standalone.ts")).startStandalone(options);
+}
 
 /** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
 function untilSignal(): Promise<string> {
