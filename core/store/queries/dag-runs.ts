@@ -99,9 +99,17 @@ export async function listDagRuns(db: Queryable, dagId: string, filter: DagRunFi
  * Moves queued runs to running while their DAG has fewer than max_active_runs running (Airflow's step "start queued
  * runs"), oldest logical date first. Rows are locked with SKIP LOCKED so two schedulers never start the same run.
  * Backfill runs start even while their DAG is paused, as Airflow's backfill ignores is_paused.
- * Returns the started runs.
+ * Call it inside a transaction: the DAGs with queued runs are locked first (in dag_id order, so two schedulers cannot
+ * deadlock; NO KEY UPDATE, so new runs can still be inserted meanwhile), and the runs are counted and started in a
+ * second statement, whose snapshot then includes what another scheduler started meanwhile — counted in one statement
+ * with the lock wait, two schedulers could each start one run of a DAG allowed only one more. Returns the started runs.
+ * Parameters: limit.
  */
 export async function startQueuedRuns(db: Queryable, limit: number): Promise<DagRunRow[]> {
+  await db.query(
+    `SELECT dag_id FROM dag WHERE dag_id IN (SELECT DISTINCT dag_id FROM dag_run WHERE state = 'queued')
+      ORDER BY dag_id FOR NO KEY UPDATE`,
+  );
   const { rows } = await db.query<DagRunRow>(
     `WITH locked AS (
        SELECT r.id, r.dag_id, r.logical_date
