@@ -105,11 +105,7 @@ export class Scheduler {
   }
 
   async start(): Promise<void> {
-    const { rows } = await this.db.query<{ id: number }>(
-      "INSERT INTO job (job_type, state, hostname, pid) VALUES ('SchedulerJob', 'running', $1, $2) RETURNING id",
-      [hostname(), process.pid],
-    );
-    this.jobId = Number(rows[0].id);
+    await this.register();
     this.options.executor.onEvent((event) => void this.onExecutorEvent(event));
     this.unlisten = await this.db.listen(SCHEDULER_CHANNEL, (payload) => this.onNotify(payload));
     await this.adoptOrphans(true);
@@ -250,7 +246,7 @@ export class Scheduler {
     await this.maintenance.runIfDue();
     if (Date.now() - this.lastHeartbeat > 5000) {
       this.lastHeartbeat = Date.now();
-      await this.db.query("UPDATE job SET latest_heartbeat = now() WHERE id = $1", [this.jobId]);
+      await this.heartbeat();
     }
     if (Date.now() - this.lastZombieCheck > Math.min(5000, this.zombieThresholdMs / 2)) {
       this.lastZombieCheck = Date.now();
@@ -336,6 +332,27 @@ export class Scheduler {
       withWork.push(key);
     }
     return withWork;
+  }
+
+  /** A job row of its own: other schedulers judge this one alive by its heartbeat. */
+  private async register(): Promise<void> {
+    const { rows } = await this.db.query<{ id: number }>(
+      "INSERT INTO job (job_type, state, hostname, pid) VALUES ('SchedulerJob', 'running', $1, $2) RETURNING id",
+      [hostname(), process.pid],
+    );
+    this.jobId = Number(rows[0].id);
+  }
+
+  /**
+   * Beats, unless another scheduler declared this one dead (it stalled past the health threshold) and adopted what it
+   * had queued: then it registers again under a new job, rather than going on as a job everyone takes for dead.
+   */
+  private async heartbeat(): Promise<void> {
+    const { rows } = await this.db.query("UPDATE job SET latest_heartbeat = now() WHERE id = $1 AND state = 'running' RETURNING id", [this.jobId]);
+    if (rows.length) return;
+    const old = this.jobId;
+    await this.register();
+    this.log(`Another scheduler declared this one (job ${old}) dead after it missed its heartbeats, and took over what it had queued; carrying on as job ${this.jobId}.`);
   }
 
   private async onRunFinished(tx: Queryable, run: DagRunRow, state: string, reason: string | null, now: Date): Promise<void> {

@@ -32,7 +32,7 @@ export async function createDagRun(tx: Queryable, dag: SerializedDag, dagHash: s
     dagHash,
     note: spec.note,
   });
-  if (run) await createTaskInstances(tx, dag, run.run_id, spec.logicalDate);
+  if (run) await createTaskInstances(tx, dag, run.run_id, spec.logicalDate, spec.runType === "backfill");
   return run;
 }
 

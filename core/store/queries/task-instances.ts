@@ -37,15 +37,15 @@ export interface TiKey {
 }
 
 /**
- * Airflow's verify_integrity for a new run: one TI per task whose own start/end dates contain the logical date; a
- * mapped task gets its placeholder (map index -1). One statement for the whole DAG (1,000 tasks insert at once).
- * Parameters: dag_id, run_id, then parallel arrays task_id[], max_tries[], operator[], pool[], pool_slots[], queue[],
- * priority_weight[].
+ * Airflow's verify_integrity for a new run: one TI per task whose own start/end dates contain the logical date (a
+ * backfill run ignores those bounds, as Airflow's does); a mapped task gets its placeholder (map index -1). One
+ * statement for the whole DAG (1,000 tasks insert at once). Parameters: dag_id, run_id, then parallel arrays
+ * task_id[], max_tries[], operator[], pool[], pool_slots[], queue[], priority_weight[].
  */
-export async function createTaskInstances(db: Queryable, dag: SerializedDag, runId: string, logicalDate: Date): Promise<void> {
-  const tasks = dag.tasks.filter(
-    (t) => (!t.start_date || new Date(t.start_date) <= logicalDate) && (!t.end_date || new Date(t.end_date) >= logicalDate),
-  );
+export async function createTaskInstances(db: Queryable, dag: SerializedDag, runId: string, logicalDate: Date, isBackfill = false): Promise<void> {
+  const inBounds = (t: SerializedDag["tasks"][number]) =>
+    (!t.start_date || new Date(t.start_date) <= logicalDate) && (!t.end_date || new Date(t.end_date) >= logicalDate);
+  const tasks = isBackfill ? dag.tasks : dag.tasks.filter(inBounds);
   await db.query(
     `INSERT INTO task_instance (dag_id, run_id, task_id, max_tries, operator, pool, pool_slots, queue, priority_weight)
      SELECT $1, $2, t.task_id, t.max_tries, t.operator, t.pool, t.pool_slots, t.queue, t.priority_weight
