@@ -1,5 +1,6 @@
 import type { TaskState } from "../../types.ts";
 import type { Queryable } from "../database.ts";
+import type { TaskInstanceRow } from "./task-instances.ts";
 
 /** Which task instances of one DAG a clear takes (Airflow's `DAG.clear` filters). */
 export interface ClearFilter {
@@ -12,15 +13,8 @@ export interface ClearFilter {
   states: readonly TaskState[];
 }
 
-export interface TiToClear {
-  dag_id: string;
-  run_id: string;
-  task_id: string;
-  map_index: number;
-  state: TaskState;
-  try_number: number;
-  logical_date: Date;
-}
+/** A TI a clear takes, as it was found, with its run's logical date. */
+export type TiToClear = Pick<TaskInstanceRow, "dag_id" | "run_id" | "task_id" | "map_index" | "state" | "try_number"> & { logical_date: Date };
 
 /**
  * The task instances a clear takes, oldest run first. With `lock`, their rows are locked (FOR UPDATE) until the
