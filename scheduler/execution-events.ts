@@ -15,12 +15,14 @@ export function schedulerEvents(db: Database, scheduler: () => Scheduler | undef
   return {
     onTryFinished(claims, outcome) {
       const change = { taskId: claims.taskId, mapIndex: claims.mapIndex, ...outcome };
-      scheduler()?.tryFinished(claims.dagId, claims.runId, change);
-      notify(tryFinishedPayload(claims.dagId, claims.runId, change));
+      const local = scheduler();
+      local?.tryFinished(claims.dagId, claims.runId, change);
+      notify(tryFinishedPayload(claims.dagId, claims.runId, change, local?.origin));
     },
     onRunChanged(claims) {
-      scheduler()?.wake(runKey(claims.dagId, claims.runId));
-      notify(runChangedPayload(claims.dagId, claims.runId));
+      const local = scheduler();
+      local?.wake(runKey(claims.dagId, claims.runId));
+      notify(runChangedPayload(claims.dagId, claims.runId, local?.origin));
     },
   };
 }

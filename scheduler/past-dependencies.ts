@@ -3,10 +3,11 @@ import { decidePastDepends } from "../core/semantics/depends-on-past.ts";
 import type { SerializedDag } from "../core/serialization.ts";
 import type { Queryable } from "../core/store/database.ts";
 import { previousRunStates } from "../core/store/queries/previous-run-states.ts";
+import { dagFacts } from "./dag-facts.ts";
 
 /** True when a task of the DAG waits for the previous run (depends_on_past, which wait_for_downstream implies). */
 export function hasPastDependencies(dag: SerializedDag): boolean {
-  return dag.tasks.some((t) => t.depends_on_past);
+  return dagFacts(dag).dependsOnPast;
 }
 
 /**

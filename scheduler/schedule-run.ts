@@ -4,6 +4,7 @@ import type { Queryable } from "../core/store/database.ts";
 import { finishDagRun, type DagRunRow } from "../core/store/queries/dag-runs.ts";
 import { applyStateChanges, expandMappedTask, markSchedulable, runSnapshot } from "../core/store/queries/task-instances.ts";
 import { mapLengths } from "../core/store/queries/xcom.ts";
+import { dagFacts } from "./dag-facts.ts";
 import { pastDependsCheck } from "./past-dependencies.ts";
 
 export interface RunDecision {
@@ -96,8 +97,8 @@ export function planIsIdle(plan: RunPlan): boolean {
  * (its length comes from the database), or a task depends on the previous run (depends_on_past, wait_for_downstream).
  */
 export function needsDatabaseToPlan(dag: SerializedDag, snapshot: readonly TiSnapshot[]): boolean {
-  if (dag.tasks.some((t) => t.depends_on_past || t.wait_for_downstream)) return true;
-  const mapped = new Set(dag.tasks.filter((t) => t.mapped || t.mapped_group_id).map((t) => t.task_id));
+  const { dependsOnPast, mappedTaskIds: mapped } = dagFacts(dag);
+  if (dependsOnPast) return true;
   if (!mapped.size) return false;
   return snapshot.some((ti) => ti.mapIndex < 0 && mapped.has(ti.taskId) && (ti.state === null || ti.state === "up_for_retry" || ti.state === "up_for_reschedule"));
 }

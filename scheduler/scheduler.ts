@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { planRun } from "../core/scheduling/plan-run.ts";
 import { join } from "node:path";
@@ -26,14 +27,15 @@ export const SCHEDULER_CHANNEL = "updraft_scheduler";
 /**
  * NOTIFY payloads on SCHEDULER_CHANNEL, as JSON (PostgreSQL refuses a NUL byte in a payload, so never a run key):
  * a try of this run finished with this outcome (see `Scheduler.tryFinished`), or, without `ti`, the run changed.
+ * `from` names the scheduler that was told in-process already, so that it does not handle its own event twice.
  * An empty payload asks for a pass over everything.
  */
-export function tryFinishedPayload(dagId: string, runId: string, change: TiChange): string {
-  return JSON.stringify({ run: [dagId, runId], ti: change });
+export function tryFinishedPayload(dagId: string, runId: string, change: TiChange, from?: string): string {
+  return JSON.stringify({ run: [dagId, runId], ti: change, from });
 }
 
-export function runChangedPayload(dagId: string, runId: string): string {
-  return JSON.stringify({ run: [dagId, runId] });
+export function runChangedPayload(dagId: string, runId: string, from?: string): string {
+  return JSON.stringify({ run: [dagId, runId], from });
 }
 
 export interface SchedulerOptions {
@@ -64,6 +66,8 @@ const runKey = (dagId: string, runId: string) => `${dagId}\u0000${runId}`;
  */
 export class Scheduler {
   readonly cache = new DagCache();
+  /** Names this scheduler in NOTIFY payloads (see tryFinishedPayload). */
+  readonly origin = randomUUID();
   private readonly runStates = new RunStateCache();
   private readonly maintenance: DatabaseMaintenance;
   /** TIs may be `scheduled` and waiting for the critical section. */
@@ -157,7 +161,8 @@ export class Scheduler {
   private onNotify(payload: string): void {
     if (!payload.startsWith("{")) return this.wake();
     try {
-      const { run, ti } = JSON.parse(payload) as { run: [string, string]; ti?: TiChange };
+      const { run, ti, from } = JSON.parse(payload) as { run: [string, string]; ti?: TiChange; from?: string };
+      if (from === this.origin) return; // heard in-process already
       if (!ti) return this.wake(runKey(run[0], run[1]));
       const dates = { nextRetryAt: ti.nextRetryAt ? new Date(ti.nextRetryAt) : null, rescheduleAt: ti.rescheduleAt ? new Date(ti.rescheduleAt) : null };
       this.tryFinished(run[0], run[1], { ...ti, ...dates });
