@@ -10,6 +10,7 @@ import { DagProcessor } from "../scheduler/dag-processor/dag-processor.ts";
 import { schedulerEvents } from "../scheduler/execution-events.ts";
 import { logPathFor, Scheduler } from "../scheduler/scheduler.ts";
 import { createApp, listen, type RunningServer } from "../webserver/app.ts";
+import { ExecutionApi } from "../webserver/execution-api/execution-api.ts";
 import { ensureAdminUser } from "../webserver/auth/standalone-admin.ts";
 import { restApiRouter } from "../webserver/api/router.ts";
 import { removeStandaloneDescriptor, writeStandaloneDescriptor } from "./standalone-descriptor.ts";
@@ -55,13 +56,11 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
   await migrate(db, (m) => log(`Applied migration ${String(m.version).padStart(4, "0")}_${m.name}`));
   const adminPassword = await ensureAdminUser(db, home, log);
   const secret = loadSecretKey(home);
-  const executor = new LocalExecutor({ parallelism: options.parallelism, env: { UPDRAFT_HOME: home } });
-
   let scheduler: Scheduler | undefined;
+  const executionApi = new ExecutionApi(db, secret, schedulerEvents(db, () => scheduler));
+  const executor = new LocalExecutor({ parallelism: options.parallelism, env: { UPDRAFT_HOME: home }, executionApi });
   const app = createApp({
-    db,
-    secret,
-    hooks: schedulerEvents(db, () => scheduler),
+    executionApi,
     routers: options.restApi === false ? [] : [{
       path: "/api/v1",
       router: restApiRouter(db, {

@@ -1,8 +1,8 @@
 import type { XComPullArgs } from "../core/context.ts";
 import type { TaskRuntime } from "../core/runtime.ts";
 import type { ConnectionInfo } from "../core/types.ts";
-import { httpJson } from "./http-json.ts";
-import { EXECUTION_API_PREFIX, type FinishRequest, type HeartbeatResponse, type StartResponse } from "../webserver/execution-api/protocol.ts";
+import type { FinishRequest, HeartbeatResponse, StartResponse } from "../webserver/execution-api/protocol.ts";
+import { transportFor, type ApiTransport } from "./api-transport.ts";
 
 export class TryConflictError extends Error {
   readonly code = "TRY_CONFLICT";
@@ -10,10 +10,10 @@ export class TryConflictError extends Error {
 
 /** A runner's connection to the execution API for one try. Implements TaskRuntime, so operators use it unchanged. */
 export class ExecutionApiClient implements TaskRuntime {
-  private readonly base: string;
+  private readonly transport: ApiTransport;
 
-  constructor(apiUrl: string, private readonly token: string) {
-    this.base = `${apiUrl.replace(/\/$/, "")}${EXECUTION_API_PREFIX}`;
+  constructor(private readonly apiUrl: string, private readonly token: string) {
+    this.transport = transportFor(apiUrl);
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; data: T }> {
@@ -21,16 +21,15 @@ export class ExecutionApiClient implements TaskRuntime {
     // The API may be briefly unreachable (webserver restarting); retry a few times before failing the try.
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
-        const { status, text } = await httpJson(method, `${this.base}${path}`, { authorization: `Bearer ${this.token}` }, body);
-        const data = (text ? JSON.parse(text) : null) as T;
-        if (status >= 500) throw new Error(`execution API ${method} ${path} answered ${status}: ${text}`);
-        return { status, data };
+        const { status, body: data } = await this.transport({ method, path, authorization: `Bearer ${this.token}`, body });
+        if (status >= 500) throw new Error(`execution API ${method} ${path} answered ${status}: ${JSON.stringify(data)}`);
+        return { status, data: data as T };
       } catch (error) {
         lastError = error;
         await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
       }
     }
-    throw new Error(`The execution API at ${this.base} is unreachable: ${(lastError as Error).message}`);
+    throw new Error(`The execution API at ${this.apiUrl} is unreachable: ${(lastError as Error).message}`);
   }
 
   async start(hostname: string, pid: number): Promise<StartResponse> {

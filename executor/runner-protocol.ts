@@ -1,10 +1,17 @@
 import type { TiKey } from "../core/store/queries/task-instances.ts";
+import type { ApiRequest, ApiResponse } from "../webserver/execution-api/protocol.ts";
 import type { Workload } from "./executor.ts";
 
-/** Executor → runner. */
-export type RunnerMessage = { type: "run"; workload: Workload };
+/** Executor → runner: a workload to run, or the answer to an execution API call made over the pipe. */
+export type RunnerMessage = { type: "run"; workload: Workload } | RunnerApiReply;
 
-/** Runner → executor. The TI's state is reported to the execution API, not here; this only frees the runner. */
+export type RunnerApiReply = { type: "api-reply"; id: number; response: ApiResponse };
+
+/**
+ * Runner → executor. The TI's state is reported to the execution API, not here; `done` only frees the runner. `api` is
+ * an execution API call over the pipe (see api-transport.ts).
+ */
 export type RunnerReply =
   | { type: "ready" }
+  | { type: "api"; id: number; request: ApiRequest }
   | { type: "done"; key: TiKey; tryNumber: number; outcome: string; error?: string };

@@ -1,5 +1,5 @@
 import type { Database } from "../core/store/database.ts";
-import type { ExecutionApiHooks } from "../webserver/execution-api/router.ts";
+import type { ExecutionApiHooks } from "../webserver/execution-api/execution-api.ts";
 import { runChangedPayload, SCHEDULER_CHANNEL, tryFinishedPayload, type Scheduler } from "./scheduler.ts";
 
 /**

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { issueToken } from "../core/execution-token.ts";
 import type { Database, Queryable } from "../core/store/database.ts";
 import { isConnectionError } from "../core/store/errors.ts";
-import { laterRunningRuns, lockRunsToSchedule, startQueuedRuns, touchSchedulingDecision, type DagRunRow } from "../core/store/queries/dag-runs.ts";
+import { laterRunningRuns, lockNamedRunsToSchedule, lockRunsToSchedule, startQueuedRuns, touchSchedulingDecision, type DagRunRow } from "../core/store/queries/dag-runs.ts";
 import { SCHEDULER_HEALTH_THRESHOLD_MS } from "../core/store/queries/jobs.ts";
 import type { TiKey } from "../core/store/queries/task-instances.ts";
 import type { Executor, ExecutorEvent } from "../executor/executor.ts";
@@ -271,13 +271,13 @@ export class Scheduler {
       keys = await this.runsWithWork(keys, now, known, versions);
       if (!keys.length) return false;
     }
-    const dagIds = keys?.map((k) => k.split("\u0000")[0]) ?? null;
-    const runIds = keys?.map((k) => k.split("\u0000")[1]) ?? null;
     let again = false;
     let didWork = false;
     let queued: QueuedTi[] = [];
     await this.db.transaction(async (tx) => {
-      const runs = await lockRunsToSchedule(tx, keys ? Math.max(keys.length, 1) : 50, dagIds, runIds);
+      const runs = keys
+        ? await lockNamedRunsToSchedule(tx, keys.map((k) => k.split("\u0000")[0]), keys.map((k) => k.split("\u0000")[1]))
+        : await lockRunsToSchedule(tx, 50);
       for (const run of runs) {
         const key = runKey(run.dag_id, run.run_id);
         const stored = await this.cache.get(tx, run.dag_id);

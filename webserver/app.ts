@@ -1,13 +1,11 @@
 import type { AddressInfo } from "node:net";
 import express from "express";
-import type { Database } from "../core/store/database.ts";
+import type { ExecutionApi } from "./execution-api/execution-api.ts";
 import { EXECUTION_API_PREFIX } from "./execution-api/protocol.ts";
-import { executionApiRouter, type ExecutionApiHooks } from "./execution-api/router.ts";
+import { executionApiRouter } from "./execution-api/router.ts";
 
 export interface WebserverOptions {
-  db: Database;
-  secret: Buffer;
-  hooks: ExecutionApiHooks;
+  executionApi: ExecutionApi;
   /** Extra routers (the REST API, the UI) mounted after the execution API. */
   routers?: Array<{ path: string; router: express.Router }>;
 }
@@ -15,7 +13,7 @@ export interface WebserverOptions {
 export function createApp(options: WebserverOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
-  app.use(EXECUTION_API_PREFIX, executionApiRouter(options.db, options.secret, options.hooks));
+  app.use(EXECUTION_API_PREFIX, executionApiRouter(options.executionApi));
   for (const { path, router } of options.routers ?? []) app.use(path, router);
   return app;
 }

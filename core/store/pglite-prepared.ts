@@ -22,24 +22,21 @@ export class PglitePreparedStatements {
   /** Runs `sql`; the caller holds PGlite's query lock (see `PgliteDatabase`). */
   async run(sql: string, params: readonly unknown[]): Promise<Results> {
     const pg = this.pg;
-    const messages: Awaited<ReturnType<PGlite["execProtocolStream"]>> = [];
-    try {
-      const statement = this.touch(sql) ?? (await this.prepare(sql));
-      const values = params.map((value, i) => {
-        if (value === null || value === undefined) return null;
-        const serializer = pg.serializers[statement.paramTypes[i]];
-        return serializer ? serializer(value) : String(value);
-      });
-      const request = Buffer.concat([
-        protocol.serialize.bind({ statement: statement.name, values }),
-        protocol.serialize.describe({ type: "P" }),
-        protocol.serialize.execute({}),
-      ]);
-      messages.push(...(await pg.execProtocolStream(request, { syncToFs: false })));
-    } finally {
-      // After an error the backend skips to the next Sync: send it whatever happened, as PGlite's query() does.
-      messages.push(...(await pg.execProtocolStream(protocol.serialize.sync(), { syncToFs: false })));
-    }
+    const statement = this.touch(sql) ?? (await this.prepare(sql));
+    const values = params.map((value, i) => {
+      if (value === null || value === undefined) return null;
+      const serializer = pg.serializers[statement.paramTypes[i]];
+      return serializer ? serializer(value) : String(value);
+    });
+    // One crossing into WebAssembly: after an error the backend skips to the Sync, which is in the same request, and
+    // PGlite throws the error only once it has processed the whole request, so the connection is never left mid-cycle.
+    const request = Buffer.concat([
+      protocol.serialize.bind({ statement: statement.name, values }),
+      protocol.serialize.describe({ type: "P" }),
+      protocol.serialize.execute({}),
+      protocol.serialize.sync(),
+    ]);
+    const messages = await pg.execProtocolStream(request, { syncToFs: false });
     return parse.parseResults(messages, pg.parsers)[0] ?? { rows: [], fields: [], affectedRows: 0 };
   }
 
@@ -69,9 +66,13 @@ export class PglitePreparedStatements {
   private async prepare(sql: string): Promise<{ name: string; paramTypes: number[] }> {
     const name = `u_${createHash("sha1").update(sql).digest("hex").slice(0, 20)}`;
     const pg = this.pg;
-    const request = Buffer.concat([protocol.serialize.close({ type: "S", name }), protocol.serialize.parse({ name, text: sql })]);
-    await pg.execProtocolStream(request, { syncToFs: false });
-    const described = await pg.execProtocolStream(protocol.serialize.describe({ type: "S", name }), { syncToFs: false });
+    const request = Buffer.concat([
+      protocol.serialize.close({ type: "S", name }),
+      protocol.serialize.parse({ name, text: sql }),
+      protocol.serialize.describe({ type: "S", name }),
+      protocol.serialize.sync(),
+    ]);
+    const described = await pg.execProtocolStream(request, { syncToFs: false });
     const statement = { name, paramTypes: parse.parseDescribeStatementResults(described) };
     if (this.statements.size >= this.capacity) await this.evictOldest();
     this.statements.set(sql, statement);
@@ -81,6 +82,6 @@ export class PglitePreparedStatements {
   private async evictOldest(): Promise<void> {
     const [sql, oldest] = this.statements.entries().next().value as [string, { name: string }];
     this.statements.delete(sql);
-    await this.pg.execProtocolStream(protocol.serialize.close({ type: "S", name: oldest.name }), { syncToFs: false });
+    await this.pg.execProtocolStream(Buffer.concat([protocol.serialize.close({ type: "S", name: oldest.name }), protocol.serialize.sync()]), { syncToFs: false });
   }
 }

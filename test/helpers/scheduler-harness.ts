@@ -9,17 +9,25 @@ import { LocalExecutor } from "../../executor/local-executor.ts";
 import { schedulerEvents } from "../../scheduler/execution-events.ts";
 import { Scheduler } from "../../scheduler/scheduler.ts";
 import { createApp, listen } from "../../webserver/app.ts";
+import { ExecutionApi } from "../../webserver/execution-api/execution-api.ts";
 import type { Backend } from "./databases.ts";
 import { storeDags } from "./store-dags.ts";
 
 /** Scheduler + local executor + execution API around a test database, as `updraft standalone` wires them. */
-export async function startHarness(db: Database, dags: DAG[], options: { parallelism?: number; zombieThresholdMs?: number; executionTimeoutGraceMs?: number; pollIntervalMs?: number } = {}) {
+export async function startHarness(db: Database, dags: DAG[], options: {
+  parallelism?: number; zombieThresholdMs?: number; executionTimeoutGraceMs?: number; pollIntervalMs?: number;
+  /** How runners reach the execution API: over their IPC pipe (default, as in standalone) or over HTTP (as workers do). */
+  transport?: "ipc" | "http";
+} = {}) {
   await storeDags(db, dags);
   const home = await mkdtemp(join(tmpdir(), "updraft-home-"));
   const secret = Buffer.from("test-secret-key");
-  const executor = new LocalExecutor({ parallelism: options.parallelism ?? 2, env: { UPDRAFT_HOME: home } });
   let scheduler: Scheduler | undefined;
-  const server = await listen(createApp({ db, secret, hooks: schedulerEvents(db, () => scheduler) }), 0);
+  const executionApi = new ExecutionApi(db, secret, schedulerEvents(db, () => scheduler));
+  const executor = new LocalExecutor({
+    parallelism: options.parallelism ?? 2, env: { UPDRAFT_HOME: home }, executionApi: options.transport === "http" ? undefined : executionApi,
+  });
+  const server = await listen(createApp({ executionApi }), 0);
   const logs: string[] = [];
   scheduler = new Scheduler(db, { executor, apiUrl: server.url, home, secret, zombieThresholdMs: options.zombieThresholdMs,
     executionTimeoutGraceMs: options.executionTimeoutGraceMs, pollIntervalMs: options.pollIntervalMs, log: (m) => logs.push(m) });

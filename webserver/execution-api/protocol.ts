@@ -47,3 +47,19 @@ export interface HeartbeatResponse {
 }
 
 export const EXECUTION_API_PREFIX = "/execution/v1";
+
+/** One execution API call, whatever carried it (HTTP, or the local executor's pipe to its runners). */
+export interface ApiRequest {
+  method: string;
+  /** Relative to EXECUTION_API_PREFIX, e.g. `/ti/start`. */
+  path: string;
+  /** `Bearer <token>`. */
+  authorization: string;
+  body: unknown;
+}
+
+export interface ApiResponse {
+  status: number;
+  /** JSON; null for 204. */
+  body: unknown;
+}

@@ -136,15 +136,30 @@ export async function startQueuedRuns(db: Queryable, limit: number): Promise<Dag
  * Running runs of unpaused DAGs (and backfill runs of any DAG) to examine — all of them, or only the (dag_id, run_id)
  * pairs given — least recently examined first; locked with SKIP LOCKED so another scheduler takes the others.
  */
-export async function lockRunsToSchedule(db: Queryable, limit: number, dagIds: readonly string[] | null, runIds: readonly string[] | null): Promise<DagRunRow[]> {
+export async function lockRunsToSchedule(db: Queryable, limit: number): Promise<DagRunRow[]> {
   const { rows } = await db.query<DagRunRow>(
     `SELECT r.* FROM dag_run r JOIN dag d ON d.dag_id = r.dag_id
       WHERE r.state = 'running' AND (NOT d.is_paused OR r.run_type = 'backfill')
-        AND ($2::text[] IS NULL OR (r.dag_id, r.run_id) IN (SELECT * FROM unnest($2::text[], $3::text[])))
       ORDER BY r.last_scheduling_decision NULLS FIRST, r.logical_date
       LIMIT $1
       FOR UPDATE OF r SKIP LOCKED`,
-    [limit, dagIds, runIds],
+    [limit],
+  );
+  return rows;
+}
+
+/**
+ * The running runs an event named (dag_id and run_id pairs), locked as `lockRunsToSchedule` locks them. A lookup by
+ * key rather than a scan of every running run: this runs once per hop.
+ */
+export async function lockNamedRunsToSchedule(db: Queryable, dagIds: readonly string[], runIds: readonly string[]): Promise<DagRunRow[]> {
+  const { rows } = await db.query<DagRunRow>(
+    `SELECT r.* FROM unnest($1::text[], $2::text[]) AS k(dag_id, run_id)
+       JOIN dag_run r ON r.dag_id = k.dag_id AND r.run_id = k.run_id
+       JOIN dag d ON d.dag_id = r.dag_id
+      WHERE r.state = 'running' AND (NOT d.is_paused OR r.run_type = 'backfill')
+      FOR UPDATE OF r SKIP LOCKED`,
+    [dagIds, runIds],
   );
   return rows;
 }

@@ -1,0 +1,181 @@
+import { environmentSecrets } from "../../core/env-secrets.ts";
+import { verifyToken, type TokenClaims } from "../../core/execution-token.ts";
+import type { Database } from "../../core/store/database.ts";
+import { finishTry, heartbeatTry, skipTaskInstances, startTry } from "../../core/store/queries/task-instances.ts";
+import { pullXCom, pushXCom } from "../../core/store/queries/xcom.ts";
+import type { JsonObject, JsonValue } from "../../core/types.ts";
+import type { ApiRequest, ApiResponse, FinishRequest, StartRequest, StartResponse, XComPullRequest } from "./protocol.ts";
+
+/** How a try ended, as the scheduler needs it to plan the run's next step. */
+export interface TryOutcome {
+  state: FinishRequest["state"];
+  nextRetryAt: Date | null;
+  rescheduleAt: Date | null;
+}
+
+export interface ExecutionApiHooks {
+  /** A try ended: the scheduler should look at this run now (a downstream task may be ready). */
+  onTryFinished(claims: TokenClaims, outcome: TryOutcome): void;
+  /** A try changed other TIs of its run (a branch skipped them): the scheduler must read the run again. */
+  onRunChanged?(claims: TokenClaims): void;
+}
+
+type Handler = (claims: TokenClaims, body: unknown, param: string) => Promise<ApiResponse>;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const json = (body: unknown, status = 200): ApiResponse => ({ status, body });
+const noContent: ApiResponse = { status: 204, body: null };
+const problem = (status: number, title: string, detail: string): ApiResponse => ({ status, body: { title, status, detail } });
+
+/**
+ * The execution API: what a runner may do for the one task-instance try its token names — start, heartbeat, read and
+ * write XCom, read variables and connections, skip tasks of its run (branching), finish. Every write is guarded on the
+ * try's state, so a cleared or re-queued try cannot write over the new one.
+ *
+ * It knows nothing of transports: HTTP (router.ts, for workers on other machines) and the local executor's pipe to its
+ * runners (no HTTP parsing on either side) both call `handle`.
+ */
+export class ExecutionApi {
+  private readonly routes: Array<{ method: string; segments: string[]; handler: Handler }> = [];
+
+  constructor(
+    private readonly db: Database,
+    private readonly secret: Buffer,
+    private readonly hooks: ExecutionApiHooks,
+  ) {
+    this.route("POST", "/ti/start", (c, body) => this.start(c, body as StartRequest));
+    this.route("GET", "/run", (c) => this.run(c));
+    this.route("POST", "/callbacks/:id/done", (c, _body, id) => this.callbackDone(c, Number(id)));
+    this.route("POST", "/ti/heartbeat", async (c) => json({ state: await heartbeatTry(db, c, c.tryNumber) }));
+    this.route("POST", "/ti/xcom/pull", (c, body) => this.xcomPull(c, body as XComPullRequest));
+    this.route("PUT", "/ti/xcom/:key", async (c, body, key) => {
+      await pushXCom(db, c, key, (body as { value: JsonValue }).value);
+      return noContent;
+    });
+    this.route("POST", "/ti/skip", (c, body) => this.skip(c, body as { task_ids: string[]; map_index: number }));
+    this.route("GET", "/variables/:key", (_c, _body, key) => this.variable(key));
+    this.route("GET", "/connections/:connId", (_c, _body, connId) => this.connection(connId));
+    this.route("POST", "/ti/finish", (c, body) => this.finish(c, body as FinishRequest));
+  }
+
+  /** Answers one request. `path` is relative to the API's prefix, e.g. `/ti/start`. */
+  async handle(request: ApiRequest): Promise<ApiResponse> {
+    const claims = request.authorization.startsWith("Bearer ") ? verifyToken(this.secret, request.authorization.slice(7)) : null;
+    if (!claims) return problem(401, "Unauthorized", "A valid task-instance token is required (Authorization: Bearer …).");
+    const { handler, param } = this.match(request.method, request.path);
+    if (!handler) return problem(404, "Not Found", `The execution API has no ${request.method} ${request.path}.`);
+    try {
+      return await handler(claims, request.body ?? {}, param);
+    } catch (error) {
+      return problem(500, "Internal Server Error", (error as Error).message);
+    }
+  }
+
+  private route(method: string, path: string, handler: Handler): void {
+    this.routes.push({ method, segments: path.split("/"), handler });
+  }
+
+  /** The route whose segments all match, a `:name` segment matching any one segment (its value is the param). */
+  private match(method: string, path: string): { handler?: Handler; param: string } {
+    const segments = path.split("/");
+    for (const route of this.routes) {
+      if (route.method !== method || route.segments.length !== segments.length) continue;
+      let param = "";
+      const matches = route.segments.every((segment, i) => {
+        if (!segment.startsWith(":")) return segment === segments[i];
+        param = decodeURIComponent(segments[i]);
+        return param !== "";
+      });
+      if (matches) return { handler: route.handler, param };
+    }
+    return { param: "" };
+  }
+
+  private async start(c: TokenClaims, body: StartRequest): Promise<ApiResponse> {
+    const t = await startTry(this.db, c, c.tryNumber, String(body.hostname ?? ""), Number(body.pid ?? 0));
+    if (!t) return problem(409, "Conflict", "This try is no longer queued (cleared, marked, or already started): do not run it.");
+    const response: StartResponse = {
+      dag_run: {
+        dag_id: c.dagId, run_id: c.runId, run_type: t.run_type, logical_date: t.logical_date.toISOString(),
+        data_interval_start: (t.data_interval_start ?? t.logical_date).toISOString(),
+        data_interval_end: (t.data_interval_end ?? t.logical_date).toISOString(),
+        conf: t.conf, external_trigger: t.external_trigger, start_date: iso(t.run_start_date),
+      },
+      ti: { try_number: t.try_number, max_tries: t.max_tries, start_date: t.start_date.toISOString(), map_index: t.map_index },
+      expanded_ti_count: t.expanded_ti_count,
+      prev_success: t.prev_logical_date
+        ? { logical_date: t.prev_logical_date.toISOString(), data_interval_start: iso(t.prev_data_interval_start), data_interval_end: iso(t.prev_data_interval_end), start_date: iso(t.prev_start_date), end_date: iso(t.prev_end_date) }
+        : null,
+    };
+    return json(response);
+  }
+
+  /** For DAG-level callbacks: the run the token's task instance belongs to. */
+  private async run(c: TokenClaims): Promise<ApiResponse> {
+    const { rows } = await this.db.query<{ run_type: string; logical_date: Date; data_interval_start: Date | null; data_interval_end: Date | null; conf: JsonObject; external_trigger: boolean; start_date: Date | null; state: string }>(
+      "SELECT run_type, logical_date, data_interval_start, data_interval_end, conf, external_trigger, start_date, state FROM dag_run WHERE dag_id = $1 AND run_id = $2",
+      [c.dagId, c.runId],
+    );
+    const run = rows[0];
+    if (!run) return problem(404, "Not Found", "The run is gone.");
+    return json({
+      dag_id: c.dagId, run_id: c.runId, run_type: run.run_type, logical_date: run.logical_date.toISOString(),
+      data_interval_start: (run.data_interval_start ?? run.logical_date).toISOString(),
+      data_interval_end: (run.data_interval_end ?? run.logical_date).toISOString(),
+      conf: run.conf, external_trigger: run.external_trigger, start_date: iso(run.start_date), state: run.state,
+    });
+  }
+
+  private async callbackDone(c: TokenClaims, id: number): Promise<ApiResponse> {
+    await this.db.query("UPDATE callback_request SET claimed_at = now() WHERE id = $1 AND dag_id = $2 AND run_id = $3", [id, c.dagId, c.runId]);
+    return noContent;
+  }
+
+  private async xcomPull(c: TokenClaims, body: XComPullRequest): Promise<ApiResponse> {
+    const value = await pullXCom(this.db, c, {
+      taskIds: body.task_ids, key: body.key, mapIndexes: body.map_indexes, dagId: body.dag_id, default: body.default,
+    });
+    return json({ value: value === undefined ? null : value, found: value !== undefined });
+  }
+
+  private async skip(c: TokenClaims, body: { task_ids: string[]; map_index: number }): Promise<ApiResponse> {
+    const skipped = await skipTaskInstances(this.db, c.dagId, c.runId, body.task_ids, body.map_index);
+    if (skipped > 0) this.hooks.onRunChanged?.(c);
+    return json({ skipped });
+  }
+
+  private async variable(key: string): Promise<ApiResponse> {
+    const fromEnv = await environmentSecrets.getVariable(key);
+    const value = fromEnv ?? (await this.db.query<{ val: string }>("SELECT val FROM variable WHERE key = $1", [key])).rows[0]?.val;
+    return value === undefined ? problem(404, "Not Found", `Variable "${key}" does not exist.`) : json({ key, value });
+  }
+
+  private async connection(connId: string): Promise<ApiResponse> {
+    const fromEnv = await environmentSecrets.getConnection(connId);
+    if (fromEnv) return json(fromEnv);
+    const { rows } = await this.db.query<Record<string, unknown>>("SELECT * FROM connection WHERE conn_id = $1", [connId]);
+    const row = rows[0];
+    if (!row) return problem(404, "Not Found", `Connection "${connId}" does not exist.`);
+    return json({
+      connId: row.conn_id, connType: row.conn_type, description: row.description, host: row.host, login: row.login,
+      password: row.password, schema: row.schema, port: row.port, extra: row.extra ? JSON.parse(row.extra as string) : null,
+    });
+  }
+
+  private async finish(c: TokenClaims, body: FinishRequest): Promise<ApiResponse> {
+    const outcome: TryOutcome = {
+      state: body.state,
+      nextRetryAt: body.next_retry_at ? new Date(body.next_retry_at) : null,
+      rescheduleAt: body.reschedule_at ? new Date(body.reschedule_at) : null,
+    };
+    const done = await finishTry(this.db, c, c.tryNumber, {
+      ...outcome,
+      error: body.error ?? null,
+      renderedMapIndex: body.rendered_map_index ?? null,
+      rendered: body.rendered ?? {},
+    }, body.log_path ?? null);
+    if (!done) return problem(409, "Conflict", "This try is no longer running; its outcome was not recorded.");
+    this.hooks.onTryFinished(c, outcome);
+    return noContent;
+  }
+}
