@@ -1,9 +1,10 @@
 import { fork, type ChildProcess } from "node:child_process";
+import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
 import { TSX_LOADER } from "../core/tsx-loader.ts";
 import type { TiKey } from "../core/store/queries/task-instances.ts";
 import type { Executor, ExecutorEvent, Workload } from "./executor.ts";
-import type { ApiRequest, ApiResponse } from "../webserver/execution-api/protocol.ts";
+import type { ApiRequest, ApiResponse, StartResponse } from "../webserver/execution-api/protocol.ts";
 import { IPC_TRANSPORT_ENV } from "./api-transport.ts";
 import type { RunnerMessage, RunnerReply } from "./runner-protocol.ts";
 
@@ -116,9 +117,29 @@ export class LocalExecutor implements Executor {
       if (!runner.ready || runner.busy || !runner.child.connected) continue;
       const workload = this.pending.shift()!;
       runner.busy = workload;
-      runner.child.send({ type: "run", workload } satisfies RunnerMessage);
       this.emit({ kind: "started", workload });
+      if (this.options.executionApi && !workload.callback) void this.startAndSend(runner, workload);
+      else runner.child.send({ type: "run", workload } satisfies RunnerMessage);
     }
+  }
+
+  /**
+   * With the execution API in this process, the try is started here, for the runner it is handed to (its pid is the
+   * try's), and the answer travels with the workload: one round trip fewer per try. A try that may not start (cleared
+   * meanwhile) never reaches the runner; when the API fails, the runner starts the try itself and retries as usual.
+   */
+  private async startAndSend(runner: Runner, workload: Workload): Promise<void> {
+    const response = await this.options.executionApi!.handle({
+      method: "POST", path: "/ti/start", authorization: `Bearer ${workload.token}`, body: { hostname: hostname(), pid: runner.child.pid ?? 0 },
+    });
+    if (response.status === 409) {
+      runner.busy = null;
+      this.emit({ kind: "exited", workload, ok: true, reason: "not_started" });
+      this.dispatch();
+      return;
+    }
+    const started = response.status === 200 ? (response.body as StartResponse) : undefined;
+    if (runner.child.connected) runner.child.send({ type: "run", workload, started } satisfies RunnerMessage);
   }
 
   /**

@@ -14,15 +14,16 @@ import type { Workload } from "./executor.ts";
 import { loadDag } from "./load-dag.ts";
 import { runDagCallbacks } from "./run-dag-callbacks.ts";
 import type { RunnerMessage, RunnerReply } from "./runner-protocol.ts";
+import type { StartResponse } from "../webserver/execution-api/protocol.ts";
 import { captureOutput, fileLogger } from "./task-log.ts";
 
 const HEARTBEAT_MS = Number(process.env.UPDRAFT_TASK_HEARTBEAT_MS ?? 2000);
 
-async function runWorkload(workload: Workload): Promise<RunnerReply> {
+async function runWorkload(workload: Workload, started: StartResponse | undefined): Promise<RunnerReply> {
   const client = new ExecutionApiClient(workload.apiUrl, workload.token);
   let start;
   try {
-    start = await client.start(hostname(), process.pid);
+    start = started ?? (await client.start(hostname(), process.pid));
   } catch (error) {
     if (error instanceof TryConflictError) return { type: "done", key: workload.key, tryNumber: workload.tryNumber, outcome: "not_started" };
     throw error;
@@ -99,7 +100,7 @@ async function runWorkload(workload: Workload): Promise<RunnerReply> {
 
 process.on("message", (message: RunnerMessage) => {
   if (message.type !== "run") return;
-  (message.workload.callback ? runDagCallbacks(message.workload) : runWorkload(message.workload)).then(
+  (message.workload.callback ? runDagCallbacks(message.workload) : runWorkload(message.workload, message.started)).then(
     (reply) => process.send?.(reply),
     (error) =>
       process.send?.({ type: "done", key: message.workload.key, tryNumber: message.workload.tryNumber, outcome: "error", error: describeError(error) } satisfies RunnerReply),

@@ -1,9 +1,12 @@
 import type { TiKey } from "../core/store/queries/task-instances.ts";
-import type { ApiRequest, ApiResponse } from "../webserver/execution-api/protocol.ts";
+import type { ApiRequest, ApiResponse, StartResponse } from "../webserver/execution-api/protocol.ts";
 import type { Workload } from "./executor.ts";
 
-/** Executor → runner: a workload to run, or the answer to an execution API call made over the pipe. */
-export type RunnerMessage = { type: "run"; workload: Workload } | RunnerApiReply;
+/**
+ * Executor → runner: a workload to run (`started` when the executor started the try already), or the answer to an
+ * execution API call made over the pipe.
+ */
+export type RunnerMessage = { type: "run"; workload: Workload; started?: StartResponse } | RunnerApiReply;
 
 export type RunnerApiReply = { type: "api-reply"; id: number; response: ApiResponse };
 
