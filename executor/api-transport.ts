@@ -9,9 +9,17 @@ export type ApiTransport = (request: ApiRequest) => Promise<ApiResponse>;
 /** Set by the local executor in its runners' environment when it answers their calls itself, over their IPC pipe. */
 export const IPC_TRANSPORT_ENV = "UPDRAFT_EXECUTION_API_TRANSPORT";
 
+/**
+ * Through the pipe, a runner does not call finish itself: its `done` message carries the outcome and the executor
+ * records it (one message instead of three per try).
+ */
+export function finishesThroughExecutor(): boolean {
+  return process.env[IPC_TRANSPORT_ENV] === "ipc" && process.send !== undefined;
+}
+
 /** The transport this process should use: its parent's pipe when the local executor offers it, else HTTP to `apiUrl`. */
 export function transportFor(apiUrl: string): ApiTransport {
-  return process.env[IPC_TRANSPORT_ENV] === "ipc" && process.send ? ipcTransport() : httpTransport(apiUrl);
+  return finishesThroughExecutor() ? ipcTransport() : httpTransport(apiUrl);
 }
 
 export function httpTransport(apiUrl: string): ApiTransport {

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { TSX_LOADER } from "../core/tsx-loader.ts";
 import type { TiKey } from "../core/store/queries/task-instances.ts";
 import type { Executor, ExecutorEvent, Workload } from "./executor.ts";
-import type { ApiRequest, ApiResponse, StartResponse } from "../webserver/execution-api/protocol.ts";
+import type { ApiRequest, ApiResponse, FinishRequest, StartResponse } from "../webserver/execution-api/protocol.ts";
 import { IPC_TRANSPORT_ENV } from "./api-transport.ts";
 import type { RunnerMessage, RunnerReply } from "./runner-protocol.ts";
 
@@ -25,6 +25,7 @@ export interface LocalExecutorOptions {
    * the workload's `apiUrl`.
    */
   executionApi?: { handle(request: ApiRequest): Promise<ApiResponse> };
+  log?: (message: string) => void;
 }
 
 interface Runner {
@@ -49,10 +50,12 @@ export class LocalExecutor implements Executor {
   private readonly pending: Workload[] = [];
   private readonly listeners: Array<(event: ExecutorEvent) => void> = [];
   private stopping = false;
+  private readonly log: (message: string) => void;
 
   constructor(private readonly options: LocalExecutorOptions = {}) {
     this.parallelism = options.parallelism ?? Number(process.env.UPDRAFT_PARALLELISM ?? 8);
     this.tasksPerRunner = options.tasksPerRunner ?? Number(process.env.UPDRAFT_TASKS_PER_RUNNER ?? 1000);
+    this.log = options.log ?? ((message) => console.error(`[executor] ${message}`));
   }
 
   async start(): Promise<void> {
@@ -81,6 +84,7 @@ export class LocalExecutor implements Executor {
           const workload = runner.busy;
           runner.busy = null;
           runner.tasksRun++;
+          if (reply.finish) void this.recordFinish(workload, reply.finish);
           this.emit({ kind: "exited", workload, ok: reply.outcome !== "error", reason: reply.error ?? reply.outcome });
           if (runner.tasksRun >= this.tasksPerRunner) this.retire(runner);
           this.dispatch();
@@ -100,6 +104,21 @@ export class LocalExecutor implements Executor {
   private async answer(runner: Runner, id: number, request: ApiRequest): Promise<void> {
     const response = await this.options.executionApi!.handle(request);
     if (runner.child.connected) runner.child.send({ type: "api-reply", id, response } satisfies RunnerMessage);
+  }
+
+  /** A runner's outcome, recorded for it. Retried as its own call would be while the database is briefly unreachable. */
+  private async recordFinish(workload: Workload, finish: FinishRequest): Promise<void> {
+    const request = { method: "POST", path: "/ti/finish", authorization: `Bearer ${workload.token}`, body: finish };
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.options.executionApi!.handle(request);
+      if (response.status < 500) return;
+      if (attempt === 4) {
+        const { dagId, taskId } = workload.key;
+        this.log(`Could not record that ${dagId}.${taskId} try ${workload.tryNumber} ended ${finish.state}: ${JSON.stringify(response.body)}. Zombie detection will fail it.`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+    }
   }
 
   private retire(runner: Runner): void {

@@ -14,7 +14,8 @@ import type { Workload } from "./executor.ts";
 import { loadDag } from "./load-dag.ts";
 import { runDagCallbacks } from "./run-dag-callbacks.ts";
 import type { RunnerMessage, RunnerReply } from "./runner-protocol.ts";
-import type { StartResponse } from "../webserver/execution-api/protocol.ts";
+import type { FinishRequest, StartResponse } from "../webserver/execution-api/protocol.ts";
+import { finishesThroughExecutor } from "./api-transport.ts";
 import { captureOutput, fileLogger } from "./task-log.ts";
 
 const HEARTBEAT_MS = Number(process.env.UPDRAFT_TASK_HEARTBEAT_MS ?? 2000);
@@ -81,7 +82,7 @@ async function runWorkload(workload: Workload, started: StartResponse | undefine
       return { type: "done", key: workload.key, tryNumber: workload.tryNumber, outcome: "stopped" };
     }
     log.info(`Task finished with state ${result.state}`);
-    await client.finish({
+    const finish: FinishRequest = {
       state: result.state,
       error: "error" in result ? result.error : null,
       next_retry_at: result.state === "up_for_retry" ? result.nextRetryAt.toISOString() : null,
@@ -89,8 +90,12 @@ async function runWorkload(workload: Workload, started: StartResponse | undefine
       rendered: result.rendered,
       rendered_map_index: result.renderedMapIndex,
       log_path: workload.logPath,
-    });
-    return { type: "done", key: workload.key, tryNumber: workload.tryNumber, outcome: result.state };
+    };
+    const done: RunnerReply = { type: "done", key: workload.key, tryNumber: workload.tryNumber, outcome: result.state };
+    // Through the pipe, the executor records the outcome on the runner's behalf, once the log is closed.
+    if (finishesThroughExecutor()) return { ...done, finish };
+    await client.finish(finish);
+    return done;
   } finally {
     clearInterval(heartbeat);
     restore();

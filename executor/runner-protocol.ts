@@ -1,5 +1,5 @@
 import type { TiKey } from "../core/store/queries/task-instances.ts";
-import type { ApiRequest, ApiResponse, StartResponse } from "../webserver/execution-api/protocol.ts";
+import type { ApiRequest, ApiResponse, FinishRequest, StartResponse } from "../webserver/execution-api/protocol.ts";
 import type { Workload } from "./executor.ts";
 
 /**
@@ -11,10 +11,11 @@ export type RunnerMessage = { type: "run"; workload: Workload; started?: StartRe
 export type RunnerApiReply = { type: "api-reply"; id: number; response: ApiResponse };
 
 /**
- * Runner → executor. The TI's state is reported to the execution API, not here; `done` only frees the runner. `api` is
- * an execution API call over the pipe (see api-transport.ts).
+ * Runner → executor. The TI's state is reported to the execution API; `done` frees the runner, and over the pipe carries
+ * the try's outcome for the executor to record (`finish`). `api` is an execution API call over the pipe
+ * (see api-transport.ts).
  */
 export type RunnerReply =
   | { type: "ready" }
   | { type: "api"; id: number; request: ApiRequest }
-  | { type: "done"; key: TiKey; tryNumber: number; outcome: string; error?: string };
+  | { type: "done"; key: TiKey; tryNumber: number; outcome: string; error?: string; finish?: FinishRequest };
