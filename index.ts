@@ -26,3 +26,7 @@ export { PythonOperator, CallableOperator, type PythonOperatorOptions } from "./
 export { BranchPythonOperator, BaseBranchOperator } from "./operators/branch.ts";
 export { ShortCircuitOperator } from "./operators/short-circuit.ts";
 export { LatestOnlyOperator } from "./operators/latest-only.ts";
+export { FileSensor, type FileSensorOptions } from "./operators/file-sensor.ts";
+export { PythonSensor, type PythonSensorOptions } from "./operators/python-sensor.ts";
+export { TimeDeltaSensor, type TimeDeltaSensorOptions } from "./operators/time-delta-sensor.ts";
+export { registerOperator, type OperatorClass, type RegisterOperatorOptions } from "./dagfactory/operator-registry.ts";

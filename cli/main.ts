@@ -10,6 +10,7 @@ import { dagsPause, dagsUnpause } from "./commands/dags-pause.ts";
 import { dagsShow } from "./commands/dags-show.ts";
 import { dagsTest } from "./commands/dags-test.ts";
 import { dagsTrigger } from "./commands/dags-trigger.ts";
+import { dagsValidate } from "./commands/dags-validate.ts";
 import { dbCheck, dbMigrate, dbReset } from "./commands/db.ts";
 import { poolsDelete, poolsList, poolsSet } from "./commands/pools.ts";
 import { tasksList, tasksTest } from "./commands/tasks.ts";
@@ -19,7 +20,7 @@ import { tasksStatesForDagRun } from "./commands/tasks-states-for-dag-run.ts";
 import { scheduler, standalone } from "./commands/standalone.ts";
 
 export const COMMANDS: readonly Command[] = [
-  dagsList, dagsListImportErrors, dagsShow, dagsTest, dagsTrigger, dagsPause, dagsUnpause, dagsListRuns, dagsBackfill,
+  dagsList, dagsListImportErrors, dagsShow, dagsTest, dagsValidate, dagsTrigger, dagsPause, dagsUnpause, dagsListRuns, dagsBackfill,
   tasksList, tasksTest, tasksStatesForDagRun, tasksClear, tasksLogs, dbMigrate, dbCheck, dbReset, poolsSet, poolsList, poolsDelete, standalone, scheduler,
 ];
 

@@ -77,6 +77,17 @@ const EXPECTED: Array<{
     tries: { fetch_rates: 2, fetch_orders_primary: 1 },
   },
   { dagId: "phase11_01_dag_testing", exitCode: 0, runState: "success", states: allSuccess("load_items", "validate", "price") },
+  { dagId: "phase11_02_cicd_patterns", exitCode: 0, runState: "success", states: allSuccess("validate_configs", "gate_rejects_typos", "integrity") },
+  {
+    dagId: "phase15_01_yaml_dag_factory", exitCode: 0, runState: "success",
+    states: {
+      ...allSuccess("ingest.land_file", "ingest.wait_for_file", "ingest.extract", "partitions", "report.summarize", "report.publish"),
+      ...mapped("process", 3),
+    },
+  },
+  { dagId: "phase15_02_jinja_templates", exitCode: 0, runState: "success", states: allSuccess("start", "report_sales", "report_refunds", "done") },
+  { dagId: "phase15_03_dynamic_dag_patterns_acme", exitCode: 0, runState: "success", states: { ...allSuccess("partitions", "load"), ...mapped("process", 3) } },
+  { dagId: "phase15_03_dynamic_dag_patterns_globex", exitCode: 0, runState: "success", states: { ...allSuccess("partitions", "load"), ...mapped("process", 2) } },
 ];
 
 describe("example DAGs under `updraft dags test`", () => {

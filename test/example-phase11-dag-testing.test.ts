@@ -20,9 +20,9 @@ describe("DAG integrity: every DAG in dags/", async () => {
     }
   });
 
-  it("names every DAG after its file: phaseN_NN_… lives in dags/phaseN/NN_….ts", () => {
+  it("names every DAG after its file: phaseN_NN_… lives in dags/phaseN/NN_….ts (or .yaml, .yaml.hbs)", () => {
     for (const dag of bag.dags.values()) {
-      const match = /dags\/phase(\d+)\/(\d\d)_([a-z0-9_]+)\.ts$/.exec(dag.fileloc);
+      const match = /dags\/phase(\d+)\/(\d\d)_([a-z0-9_]+)\.(ts|ya?ml|ya?ml\.hbs)$/.exec(dag.fileloc);
       expect(match, dag.fileloc).not.toBeNull();
       expect(dag.dagId.startsWith(`phase${match![1]}_${match![2]}_${match![3]}`), dag.dagId).toBe(true);
     }

@@ -1,10 +1,10 @@
 import { stat } from "node:fs/promises";
-import { resolve } from "node:path";
+import { resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { collectCreatedDags } from "../dag-context.ts";
 import { DAG } from "../dag.ts";
 import { didYouMean } from "../suggest.ts";
-import { findDagFiles } from "./find-dag-files.ts";
+import { findDagFiles, isYamlDagFileName } from "./find-dag-files.ts";
 import { toImportError, type ImportError } from "./import-error.ts";
 
 export const DEFAULT_DAGS_FOLDER = "dags";
@@ -43,8 +43,7 @@ export class DagBag {
     this.files.push(file);
     let found: DAG[];
     try {
-      const { result: module, created } = await collectCreatedDags(() => importFresh(file));
-      found = unique([...exportedDags(module as Record<string, unknown>), ...created]);
+      found = isYamlDagFileName(file) ? await loadYamlFile(file, this.folder) : await importDagFile(file);
     } catch (error) {
       this.importErrors.push(toImportError(file, error));
       return;
@@ -88,6 +87,27 @@ export class DagNotFoundError extends Error {
 }
 
 let generation = 0;
+
+async function importDagFile(file: string): Promise<DAG[]> {
+  const { result: module, created } = await collectCreatedDags(() => importFresh(file));
+  return unique([...exportedDags(module as Record<string, unknown>), ...created]);
+}
+
+/**
+ * A dag-factory YAML file. Its `defaults.yml` search stops at the DAGs folder: the one configured
+ * (UPDRAFT_DAGS_FOLDER), or the bag's folder when that one holds the file and the configured one does not. The
+ * loader is imported on first use, so folders without YAML never load it.
+ */
+async function loadYamlFile(file: string, bagFolder: string): Promise<DAG[]> {
+  const { loadYamlDagFile } = await import("../../dagfactory/load-yaml-dags.ts");
+  const configured = dagsFolder();
+  const root = isInside(file, configured) || !isInside(file, bagFolder) ? configured : bagFolder;
+  return (await loadYamlDagFile(file, root)).dags;
+}
+
+function isInside(file: string, folder: string): boolean {
+  return file.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+}
 
 /** Imports a file anew (a query string defeats the module cache, so an edited file is re-read). */
 async function importFresh(file: string): Promise<unknown> {

@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import type { YamlIssue } from "../../dagfactory/issues.ts";
 
 /** A DAG file that could not be loaded: the message a user acts on, and where. */
 export interface ImportError {
@@ -8,14 +9,21 @@ export interface ImportError {
   message: string;
   /** The error's name/code (DagDefinitionError, SyntaxError, DAG_CYCLE…), for filtering. */
   kind: string;
+  /** A YAML DAG file's problems, each with its own file, line, column, key path and suggestion. */
+  issues?: YamlIssue[];
 }
 
 /** Turns whatever a DAG file threw into an ImportError, locating the line in that file from the stack. */
 export function toImportError(file: string, error: unknown): ImportError {
   const err = error instanceof Error ? error : new Error(String(error));
   const message = cleanMessage(err.message);
-  const location = locate(file, err.stack ?? "") ?? locateInMessage(file, message);
   const kind = (err as { code?: string }).code ?? err.name;
+  const issues = (err as { issues?: YamlIssue[] }).issues;
+  if (Array.isArray(issues)) {
+    const here = issues.find((issue) => issue.file === file && issue.line !== null);
+    return { file, line: here?.line ?? null, column: here?.column ?? null, message, kind, issues: [...issues] };
+  }
+  const location = locate(file, err.stack ?? "") ?? locateInMessage(file, message);
   return { file, line: location?.line ?? null, column: location?.column ?? null, message, kind };
 }
 

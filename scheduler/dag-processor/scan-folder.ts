@@ -1,5 +1,6 @@
 import { stat } from "node:fs/promises";
 import { sep } from "node:path";
+import { dagFileVersion } from "../../core/dagbag/dag-file-version.ts";
 import { findDagFiles } from "../../core/dagbag/find-dag-files.ts";
 import type { Queryable } from "../../core/store/database.ts";
 import { listDagFiles } from "./sql/dag-file.ts";
@@ -24,7 +25,7 @@ export async function scanFolder(db: Queryable, folder: string, all: boolean): P
   const files = new Map<string, number>();
   for (const file of isDirectory ? await findDagFiles(folder) : [folder]) {
     // A file deleted between the listing and here is simply not part of this pass.
-    const mtime = await stat(file).then((s) => s.mtimeMs, () => null);
+    const mtime = await dagFileVersion(file).catch(() => null);
     if (mtime !== null) files.set(file, mtime);
   }
   const known = await listDagFiles(db, isDirectory ? folder.replace(/[\\/]*$/, sep) : folder);

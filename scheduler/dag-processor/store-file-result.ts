@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { dagFileVersion } from "../../core/dagbag/dag-file-version.ts";
 import type { ImportError } from "../../core/dagbag/import-error.ts";
 import { dagVersionHash, type SerializedDag } from "../../core/serialization.ts";
 import type { Database, Queryable } from "../../core/store/database.ts";
@@ -75,7 +75,7 @@ async function duplicateOf(tx: Queryable, file: string, dags: SerializedDag[]): 
 
 async function currentMtime(file: string): Promise<number | null> {
   try {
-    return (await stat(file)).mtimeMs;
+    return await dagFileVersion(file);
   } catch {
     return null;
   }
