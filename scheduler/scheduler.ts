@@ -191,6 +191,8 @@ export class Scheduler {
           this.fullPassDue = true;
           lastFullPass = Date.now();
         }
+        // Let pending I/O in first (finished tries, above all): events that arrived meanwhile are handled in one pass.
+        await new Promise((resolve) => setImmediate(resolve));
         busy = await this.loopOnce();
         if (databaseDown) this.log("The database is reachable again; scheduling resumes.");
         databaseDown = false;

@@ -18,9 +18,11 @@ export async function startHarness(db: Database, dags: DAG[], options: {
   parallelism?: number; zombieThresholdMs?: number; executionTimeoutGraceMs?: number; pollIntervalMs?: number;
   /** How runners reach the execution API: over their IPC pipe (default, as in standalone) or over HTTP (as workers do). */
   transport?: "ipc" | "http";
+  /** Where $UPDRAFT_HOME (logs) goes: a new folder under this one. Default: the system's temporary folder. */
+  homeParent?: string;
 } = {}) {
   await storeDags(db, dags);
-  const home = await mkdtemp(join(tmpdir(), "updraft-home-"));
+  const home = await mkdtemp(join(options.homeParent ?? tmpdir(), "updraft-home-"));
   const secret = Buffer.from("test-secret-key");
   let scheduler: Scheduler | undefined;
   const executionApi = new ExecutionApi(db, secret, schedulerEvents(db, () => scheduler));
