@@ -50,6 +50,8 @@ export class LocalExecutor implements Executor {
   private readonly pending: Workload[] = [];
   private readonly listeners: Array<(event: ExecutorEvent) => void> = [];
   private stopping = false;
+  /** Outcomes being recorded for runners: stopping waits for them, so a finished try is not left running. */
+  private readonly recording = new Set<Promise<void>>();
   private readonly log: (message: string) => void;
 
   constructor(private readonly options: LocalExecutorOptions = {}) {
@@ -84,7 +86,10 @@ export class LocalExecutor implements Executor {
           const workload = runner.busy;
           runner.busy = null;
           runner.tasksRun++;
-          if (reply.finish) void this.recordFinish(workload, reply.finish);
+          if (reply.finish) {
+            const recording = this.recordFinish(workload, reply.finish).finally(() => this.recording.delete(recording));
+            this.recording.add(recording);
+          }
           this.emit({ kind: "exited", workload, ok: reply.outcome !== "error", reason: reply.error ?? reply.outcome });
           if (runner.tasksRun >= this.tasksPerRunner) this.retire(runner);
           this.dispatch();
@@ -206,6 +211,7 @@ export class LocalExecutor implements Executor {
       runner.child.kill("SIGTERM");
     }));
     await Promise.all(exits);
+    await Promise.all(this.recording);
   }
 
   /** Runner pids (for fault-injection tests and `updraft health`). */
