@@ -5,6 +5,7 @@ import { loadSecretKey } from "../core/execution-token.ts";
 import type { Database } from "../core/store/database.ts";
 import { migrate } from "../core/store/migrate.ts";
 import { openDatabase, updraftHome } from "../core/store/open.ts";
+import type { Executor } from "../executor/executor.ts";
 import { LocalExecutor } from "../executor/local-executor.ts";
 import { DagProcessor } from "../scheduler/dag-processor/dag-processor.ts";
 import { schedulerEvents } from "../scheduler/execution-events.ts";
@@ -35,7 +36,7 @@ export interface Standalone {
   home: string;
   db: Database;
   scheduler: Scheduler;
-  executor: LocalExecutor;
+  executor: Executor;
   dagProcessor: DagProcessor;
   adminPassword: string | null;
   /** Parse the DAGs folder now (instead of waiting for the next interval). */
@@ -58,7 +59,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
   const secret = loadSecretKey(home);
   let scheduler: Scheduler | undefined;
   const executionApi = new ExecutionApi(db, secret, schedulerEvents(db, () => scheduler));
-  const executor = new LocalExecutor({ parallelism: options.parallelism, env: { UPDRAFT_HOME: home }, executionApi });
+  const executor = await chooseExecutor(options, home, executionApi, log);
   const app = createApp({
     executionApi,
     routers: options.restApi === false ? [] : [{
@@ -72,7 +73,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       }, { logPathFor: (key, tryNumber) => logPathFor(home, key, tryNumber) }),
     }],
   });
-  const server: RunningServer = await listen(app, options.port ?? Number(process.env.UPDRAFT_PORT ?? 8080));
+  const server: RunningServer = await listen(app, options.port ?? Number(process.env.UPDRAFT_PORT ?? 8080), process.env.UPDRAFT_HOST || "127.0.0.1");
   scheduler = new Scheduler(db, { executor, apiUrl: server.url, home, secret, zombieThresholdMs: options.zombieThresholdMs, log: (m) => log(`[scheduler] ${m}`) });
   const dagProcessor = new DagProcessor(db, { dagsFolder: resolve(options.dagsFolder ?? dagsFolder()) });
 
@@ -118,4 +119,17 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       if (!options.db) await db.close();
     },
   };
+}
+
+/**
+ * UPDRAFT_EXECUTOR: `local` (default: warm runner processes here) or `bullmq` (jobs on Redis at UPDRAFT_REDIS_URL for
+ * `updraft worker` processes, which reach this process's execution API over HTTP).
+ */
+async function chooseExecutor(options: StandaloneOptions, home: string, executionApi: ExecutionApi, log: (m: string) => void): Promise<Executor> {
+  const kind = process.env.UPDRAFT_EXECUTOR || "local";
+  if (kind === "local") return new LocalExecutor({ parallelism: options.parallelism, env: { UPDRAFT_HOME: home }, executionApi });
+  if (kind !== "bullmq") throw new Error(`Unknown UPDRAFT_EXECUTOR "${kind}": use "local" or "bullmq".`);
+  const { BullmqExecutor } = await import("../executor/bullmq-executor.ts");
+  const redisUrl = process.env.UPDRAFT_REDIS_URL || "redis://127.0.0.1:6379";
+  return new BullmqExecutor({ redisUrl, parallelism: options.parallelism, log: (m) => log(`[executor] ${m}`) });
 }

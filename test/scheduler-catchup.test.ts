@@ -8,7 +8,7 @@ import { DagCache } from "../scheduler/dag-cache.ts";
 import { refreshNextDagrun } from "../scheduler/next-dagrun.ts";
 import { REPO_ROOT } from "./helpers/cli.ts";
 import { describeEachBackend } from "./helpers/databases.ts";
-import { startHarness } from "./helpers/scheduler-harness.ts";
+import { startHarness, type Harness } from "./helpers/scheduler-harness.ts";
 import { storeDags } from "./helpers/store-dags.ts";
 
 const DAY_MS = 86_400_000;
@@ -76,7 +76,7 @@ describeEachBackend("catchup: the runs the scheduler creates for dags/phase2/01_
 
 describeEachBackend("catchup through the running scheduler (phase2_01's daily DAG copied with a start three days ago)", (backend) => {
   let db: Database;
-  let harness: Awaited<ReturnType<typeof startHarness>>;
+  let harness: Harness;
   let bag: DagBag;
 
   beforeAll(async () => {

@@ -6,7 +6,7 @@ import { DagBag } from "../core/dagbag/dagbag.ts";
 import { triggerDagRun } from "../core/runs/trigger-dag-run.ts";
 import type { Database } from "../core/store/database.ts";
 import { describeEachBackend } from "./helpers/databases.ts";
-import { startHarness } from "./helpers/scheduler-harness.ts";
+import { startHarness, type Harness } from "./helpers/scheduler-harness.ts";
 import { waitFor } from "./helpers/wait-for.ts";
 
 const DAG_ID = "scheduler_dag_callbacks";
@@ -23,7 +23,7 @@ interface Recorded {
 
 describeEachBackend("DAG-level on_success_callback / on_failure_callback through the scheduler", (backend) => {
   let db: Database;
-  let harness: Awaited<ReturnType<typeof startHarness>>;
+  let harness: Harness;
   let dir: string;
   const recorded = async (): Promise<Recorded[]> =>
     (await readFile(join(dir, "callbacks.jsonl"), "utf8").catch(() => "")).split("\n").filter(Boolean).map((line) => JSON.parse(line) as Recorded);

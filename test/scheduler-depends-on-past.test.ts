@@ -12,7 +12,7 @@ import { insertDagRun } from "../core/store/queries/dag-runs.ts";
 import { previousRunStates } from "../core/store/queries/previous-run-states.ts";
 import type { DagRunType, JsonObject, TaskState } from "../core/types.ts";
 import { describeEachBackend } from "./helpers/databases.ts";
-import { startHarness } from "./helpers/scheduler-harness.ts";
+import { startHarness, type Harness } from "./helpers/scheduler-harness.ts";
 import { storeDags } from "./helpers/store-dags.ts";
 import { waitFor } from "./helpers/wait-for.ts";
 
@@ -29,7 +29,7 @@ interface TiRow {
 
 describeEachBackend("depends_on_past and wait_for_downstream under the scheduler", (backend) => {
   let db: Database;
-  let harness: Awaited<ReturnType<typeof startHarness>>;
+  let harness: Harness;
   let dir: string;
 
   beforeAll(async () => {

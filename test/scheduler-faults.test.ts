@@ -3,7 +3,7 @@ import { DagBag } from "../core/dagbag/dagbag.ts";
 import { triggerDagRun } from "../core/runs/trigger-dag-run.ts";
 import type { Database } from "../core/store/database.ts";
 import { describeEachBackend } from "./helpers/databases.ts";
-import { startHarness } from "./helpers/scheduler-harness.ts";
+import { startHarness, type Harness } from "./helpers/scheduler-harness.ts";
 
 const fixtures = new URL("./fixtures/scheduler", import.meta.url).pathname;
 
@@ -19,7 +19,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 
 describeEachBackend("faults in runners", (backend) => {
   let db: Database | undefined;
-  let harness: Awaited<ReturnType<typeof startHarness>> | undefined;
+  let harness: Harness | undefined;
   afterEach(async () => {
     await harness?.stop();
     await db?.close();

@@ -6,7 +6,7 @@ import type { Database } from "../core/store/database.ts";
 import { setPool } from "../core/store/queries/pools.ts";
 import { REPO_ROOT } from "./helpers/cli.ts";
 import { describeEachBackend } from "./helpers/databases.ts";
-import { startHarness } from "./helpers/scheduler-harness.ts";
+import { startHarness, type Harness } from "./helpers/scheduler-harness.ts";
 
 const DAG_ID = "phase5_02_pools_priority";
 const POOL = "partner_api";
@@ -36,7 +36,7 @@ function peakSlots(tis: PoolTi[]): number {
 
 describeEachBackend("pools and priority weights under the scheduler (phase5_02_pools_priority)", (backend) => {
   let db: Database;
-  let harness: Awaited<ReturnType<typeof startHarness>>;
+  let harness: Harness;
 
   beforeAll(async () => {
     db = await backend.open();

@@ -4,7 +4,7 @@ import { DagBag } from "../core/dagbag/dagbag.ts";
 import { triggerDagRun } from "../core/runs/trigger-dag-run.ts";
 import type { Database } from "../core/store/database.ts";
 import { describeEachBackend } from "./helpers/databases.ts";
-import { startHarness } from "./helpers/scheduler-harness.ts";
+import { startHarness, type Harness } from "./helpers/scheduler-harness.ts";
 import { waitFor } from "./helpers/wait-for.ts";
 
 const isAlive = (pid: number) => {
@@ -18,7 +18,7 @@ const isAlive = (pid: number) => {
 
 describeEachBackend("the scheduler ends a try its runner could not stop at execution_timeout", (backend) => {
   let db: Database;
-  let harness: Awaited<ReturnType<typeof startHarness>>;
+  let harness: Harness;
 
   beforeAll(async () => {
     db = await backend.open();

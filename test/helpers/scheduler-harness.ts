@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect } from "vitest";
 import type { DAG } from "../../core/dag.ts";
 import { DagBag } from "../../core/dagbag/dagbag.ts";
 import type { Database } from "../../core/store/database.ts";
+import type { Executor } from "../../executor/executor.ts";
 import { LocalExecutor } from "../../executor/local-executor.ts";
 import { schedulerEvents } from "../../scheduler/execution-events.ts";
 import { Scheduler } from "../../scheduler/scheduler.ts";
@@ -14,21 +15,23 @@ import type { Backend } from "./databases.ts";
 import { storeDags } from "./store-dags.ts";
 
 /** Scheduler + local executor + execution API around a test database, as `updraft standalone` wires them. */
-export async function startHarness(db: Database, dags: DAG[], options: {
+export async function startHarness<E extends Executor = LocalExecutor>(db: Database, dags: DAG[], options: {
   parallelism?: number; zombieThresholdMs?: number; executionTimeoutGraceMs?: number; pollIntervalMs?: number;
   /** How runners reach the execution API: over their IPC pipe (default, as in standalone) or over HTTP (as workers do). */
   transport?: "ipc" | "http";
   /** Where $UPDRAFT_HOME (logs) goes: a new folder under this one. Default: the system's temporary folder. */
   homeParent?: string;
+  /** Another executor than the local one (it is started and stopped with the harness). */
+  executor?: E;
 } = {}) {
   await storeDags(db, dags);
   const home = await mkdtemp(join(options.homeParent ?? tmpdir(), "updraft-home-"));
   const secret = Buffer.from("test-secret-key");
   let scheduler: Scheduler | undefined;
   const executionApi = new ExecutionApi(db, secret, schedulerEvents(db, () => scheduler));
-  const executor = new LocalExecutor({
+  const executor = options.executor ?? (new LocalExecutor({
     parallelism: options.parallelism ?? 2, env: { UPDRAFT_HOME: home }, executionApi: options.transport === "http" ? undefined : executionApi,
-  });
+  }) as unknown as E);
   const server = await listen(createApp({ executionApi }), 0);
   const logs: string[] = [];
   scheduler = new Scheduler(db, { executor, apiUrl: server.url, home, secret, zombieThresholdMs: options.zombieThresholdMs,
@@ -81,13 +84,13 @@ export async function startHarness(db: Database, dags: DAG[], options: {
  * For a `describeEachBackend` block: a fresh database and a harness over the DAG files of `folder`, started before
  * the block's tests and stopped after them. Read `db` and `harness` inside the tests.
  */
-export function harnessOverFolder(backend: Backend, folder: string, options: Parameters<typeof startHarness>[2] = {}) {
+export function harnessOverFolder(backend: Backend, folder: string, options: Parameters<typeof startHarness<LocalExecutor>>[2] = {}) {
   const context = {} as { db: Database; harness: Harness };
   beforeAll(async () => {
     context.db = await backend.open();
     const bag = await DagBag.load(folder);
     expect(bag.importErrors).toEqual([]);
-    context.harness = await startHarness(context.db, [...bag.dags.values()], options);
+    context.harness = await startHarness<LocalExecutor>(context.db, [...bag.dags.values()], options);
   });
   afterAll(async () => {
     await context.harness?.stop();
@@ -96,4 +99,4 @@ export function harnessOverFolder(backend: Backend, folder: string, options: Par
   return context;
 }
 
-export type Harness = Awaited<ReturnType<typeof startHarness>>;
+export type Harness<E extends Executor = LocalExecutor> = Awaited<ReturnType<typeof startHarness<E>>>;

@@ -1,0 +1,111 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { DagBag } from "../core/dagbag/dagbag.ts";
+import { triggerDagRun } from "../core/runs/trigger-dag-run.ts";
+import type { Database } from "../core/store/database.ts";
+import { BullmqExecutor } from "../executor/bullmq-executor.ts";
+import { REPO_ROOT } from "./helpers/cli.ts";
+import { describeEachBackend } from "./helpers/databases.ts";
+import { describeRedis, REDIS_URL } from "./helpers/redis.ts";
+import { startHarness, type Harness } from "./helpers/scheduler-harness.ts";
+import { waitFor } from "./helpers/wait-for.ts";
+
+const fixtures = join(import.meta.dirname, "fixtures", "bullmq");
+
+interface WorkerProcess {
+  child: ChildProcess;
+  output: string[];
+}
+
+/** `updraft worker` in a process of its own, as on another machine: it never sees the database, only Redis and the API. */
+async function startWorker(prefix: string, queues: string, home: string): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [join(REPO_ROOT, "bin/updraft.js"), "worker", "--queues", queues, "--concurrency", "2"], {
+    env: { ...process.env, UPDRAFT_REDIS_URL: REDIS_URL, UPDRAFT_REDIS_PREFIX: prefix, UPDRAFT_HOME: home, UPDRAFT_DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output: string[] = [];
+  child.stdout!.on("data", (chunk) => output.push(String(chunk)));
+  child.stderr!.on("data", (chunk) => output.push(String(chunk)));
+  await waitFor(`worker on ${queues} to consume`, async () => (output.join("").includes("consuming") ? true : undefined), 30_000);
+  return { child, output };
+}
+
+describeRedis("BullMQ executor and updraft worker processes", () => {
+  describeEachBackend("through Redis", (backend) => {
+    const prefix = `updraft-test-${randomUUID().slice(0, 8)}`;
+    let db: Database;
+    let harness: Harness<BullmqExecutor>;
+    let home: string;
+    const workers: WorkerProcess[] = [];
+    beforeAll(async () => {
+      db = await backend.open();
+      home = await mkdtemp(join(tmpdir(), "updraft-worker-home-"));
+      const bag = await DagBag.load(fixtures);
+      expect(bag.importErrors).toEqual([]);
+      harness = await startHarness(db, [...bag.dags.values()], {
+        executor: new BullmqExecutor({ redisUrl: REDIS_URL, prefix, log: () => {} }),
+        zombieThresholdMs: 3000,
+      });
+      workers.push(await startWorker(prefix, "default", home), await startWorker(prefix, "default,special", home));
+    }, 60_000);
+    afterAll(async () => {
+      for (const worker of workers) worker.child.kill("SIGKILL");
+      await harness?.stop();
+      await db?.close();
+      await rm(home, { recursive: true, force: true });
+    });
+
+    it("runs a DAG on the workers, each task on a worker consuming its queue, never in the scheduler's process", async () => {
+      const run = await triggerDagRun(db, "bullmq_routed");
+      harness.scheduler.runsCreated();
+      expect(await harness.waitForRun("bullmq_routed", run.run_id, 60_000)).toBe("success");
+      const { rows } = await db.query<{ task_id: string; value: { pid: number; worker: number } }>(
+        "SELECT task_id, value FROM xcom WHERE dag_id = 'bullmq_routed' AND run_id = $1 AND key = 'return_value'", [run.run_id]);
+      const ranOn = Object.fromEntries(rows.map((r) => [r.task_id, r.value.worker]));
+      const pids = workers.map((w) => w.child.pid);
+      expect(Object.keys(ranOn).sort()).toEqual(["first", "last", "special"]);
+      for (const pid of Object.values(ranOn)) expect(pids).toContain(pid);
+      // Only the second worker consumes "special".
+      expect(ranOn.special).toBe(workers[1].child.pid);
+      // Logs stay on the worker's machine, under its home, in Airflow's layout.
+      const log = await db.query<{ path: string }>("SELECT path FROM task_log WHERE dag_id = 'bullmq_routed' AND run_id = $1 AND task_id = 'special'", [run.run_id]);
+      expect(log.rows[0].path.startsWith(join(home, "logs", "dag_id=bullmq_routed"))).toBe(true);
+    }, 90_000);
+
+    it("kill -9 of a worker mid-task: the try fails, its retry runs on the other worker, the run succeeds", async () => {
+      const run = await triggerDagRun(db, "bullmq_slow");
+      harness.scheduler.runsCreated();
+      const running = await waitFor("the slow task running", async () => {
+        const { rows } = await db.query<{ pid: number; state: string }>(
+          "SELECT pid, state FROM task_instance WHERE dag_id = 'bullmq_slow' AND run_id = $1", [run.run_id]);
+        return rows[0]?.state === "running" ? rows[0] : undefined;
+      }, 30_000);
+      // The runner's parent is the worker that took the job.
+      const victim = workers.find((w) => isParentOf(w.child.pid!, running.pid));
+      expect(victim).toBeDefined();
+      victim!.child.kill("SIGKILL");
+
+      expect(await harness.waitForRun("bullmq_slow", run.run_id, 60_000)).toBe("success");
+      const { rows: tries } = await db.query<{ try_number: number; state: string }>(
+        "SELECT try_number, state FROM task_instance_history WHERE dag_id = 'bullmq_slow' AND run_id = $1 ORDER BY try_number", [run.run_id]);
+      expect(tries).toEqual([{ try_number: 1, state: "up_for_retry" }, { try_number: 2, state: "success" }]);
+      const { rows: xcom } = await db.query<{ value: number }>(
+        "SELECT value FROM xcom WHERE dag_id = 'bullmq_slow' AND run_id = $1 AND key = 'return_value'", [run.run_id]);
+      expect(xcom[0].value).not.toBe(victim!.child.pid);
+    }, 90_000);
+  });
+});
+
+function isParentOf(parent: number, pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.split(") ")[1].split(" ")[1]) === parent;
+  } catch {
+    return false;
+  }
+}
