@@ -11,6 +11,8 @@ export interface BullmqExecutorOptions {
   parallelism?: number;
   /** Key prefix of every queue, so that several installations can share one Redis. Default UPDRAFT_REDIS_PREFIX or "updraft". */
   prefix?: string;
+  /** How often to check that every try handed out still has its job in Redis. Default 5 s. */
+  reconcileIntervalMs?: number;
   log?: (message: string) => void;
 }
 
@@ -35,6 +37,8 @@ export class BullmqExecutor implements Executor {
   private readonly listeners: Array<(event: ExecutorEvent) => void> = [];
   private readonly log: (message: string) => void;
   private publisher: Redis | undefined;
+  private reconcileTimer: NodeJS.Timeout | undefined;
+  private reconciling = false;
 
   constructor(private readonly options: BullmqExecutorOptions) {
     this.parallelism = options.parallelism ?? Number(process.env.UPDRAFT_PARALLELISM ?? 32);
@@ -49,6 +53,36 @@ export class BullmqExecutor implements Executor {
       throw new Error(`Cannot reach Redis at ${this.options.redisUrl} (${error.message}): start Redis or fix UPDRAFT_REDIS_URL.`);
     });
     await this.queueFor("default").waitUntilReady();
+    this.reconcileTimer = setInterval(() => void this.reconcile(), this.options.reconcileIntervalMs ?? 5000);
+  }
+
+  /**
+   * Every try this executor handed out must still have its job in Redis. One that vanished (Redis restarted without
+   * persistence, or was flushed) is enqueued again under the same id: if the try had started meanwhile, its worker's
+   * start is refused and the job ends at once, so enqueueing twice never runs a try twice. A job that ended while the
+   * queue's events were not heard (Redis down) is ended here.
+   */
+  async reconcile(): Promise<void> {
+    if (this.reconciling) return;
+    this.reconciling = true;
+    try {
+      for (const [jobId, workload] of [...this.inFlight]) {
+        const queue = this.queueFor(workload.queue);
+        const job = await queue.getJob(jobId);
+        if (!job) {
+          this.log(`The job of ${workload.key.dagId}.${workload.key.taskId} try ${workload.tryNumber} is gone from Redis: enqueueing it again.`);
+          await this.enqueue(jobId, workload);
+          continue;
+        }
+        const state = await job.getState();
+        if (state === "completed") this.ended(jobId, job.returnvalue as WorkerOutcome);
+        else if (state === "failed") this.ended(jobId, { ok: false, reason: `its worker failed it: ${job.failedReason}` });
+      }
+    } catch {
+      // Redis unreachable: the next round tries again
+    } finally {
+      this.reconciling = false;
+    }
   }
 
   slotsAvailable(): number {
@@ -59,9 +93,14 @@ export class BullmqExecutor implements Executor {
     const jobId = jobIdOf(workload.key, workload.tryNumber);
     this.inFlight.set(jobId, workload);
     this.emit({ kind: "started", workload });
-    this.queueFor(workload.queue)
-      .add("ti", workload, { jobId, priority: bullmqPriority(workload.priorityWeight), removeOnComplete: true, removeOnFail: 1000 })
-      .catch((error: Error) => this.ended(jobId, { ok: false, reason: `could not be enqueued on Redis: ${error.message}` }));
+    // Redis unreachable: the try stays in flight, and reconciliation enqueues it once Redis is back.
+    this.enqueue(jobId, workload).catch((error: Error) => this.log(`Could not enqueue ${workload.key.dagId}.${workload.key.taskId} yet: ${error.message}`));
+  }
+
+  private async enqueue(jobId: string, workload: Workload): Promise<void> {
+    await this.queueFor(workload.queue).add("ti", workload, {
+      jobId, priority: bullmqPriority(workload.priorityWeight), removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 },
+    });
   }
 
   onEvent(listener: (event: ExecutorEvent) => void): void {
@@ -77,6 +116,7 @@ export class BullmqExecutor implements Executor {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.reconcileTimer);
     await Promise.all([...this.queueEvents.values()].map((events) => events.close()));
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     await this.publisher?.quit().catch(() => {});

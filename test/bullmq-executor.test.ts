@@ -10,7 +10,8 @@ import { triggerDagRun } from "../core/runs/trigger-dag-run.ts";
 import type { Database } from "../core/store/database.ts";
 import { BullmqExecutor } from "../executor/bullmq-executor.ts";
 import { REPO_ROOT } from "./helpers/cli.ts";
-import { describeEachBackend } from "./helpers/databases.ts";
+import { BACKENDS, describeEachBackend } from "./helpers/databases.ts";
+import { PrivateRedis } from "./helpers/private-redis.ts";
 import { describeRedis, REDIS_URL } from "./helpers/redis.ts";
 import { startHarness, type Harness } from "./helpers/scheduler-harness.ts";
 import { waitFor } from "./helpers/wait-for.ts";
@@ -23,9 +24,9 @@ interface WorkerProcess {
 }
 
 /** `updraft worker` in a process of its own, as on another machine: it never sees the database, only Redis and the API. */
-async function startWorker(prefix: string, queues: string, home: string): Promise<WorkerProcess> {
+async function startWorker(prefix: string, queues: string, home: string, redisUrl = REDIS_URL): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [join(REPO_ROOT, "bin/updraft.js"), "worker", "--queues", queues, "--concurrency", "2"], {
-    env: { ...process.env, UPDRAFT_REDIS_URL: REDIS_URL, UPDRAFT_REDIS_PREFIX: prefix, UPDRAFT_HOME: home, UPDRAFT_DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" },
+    env: { ...process.env, UPDRAFT_REDIS_URL: redisUrl, UPDRAFT_REDIS_PREFIX: prefix, UPDRAFT_TASK_HEARTBEAT_MS: "300", UPDRAFT_HOME: home, UPDRAFT_DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output: string[] = [];
@@ -57,7 +58,7 @@ describeRedis("BullMQ executor and updraft worker processes", () => {
       for (const worker of workers) worker.child.kill("SIGKILL");
       await harness?.stop();
       await db?.close();
-      await rm(home, { recursive: true, force: true });
+      if (home) await rm(home, { recursive: true, force: true });
     });
 
     it("runs a DAG on the workers, each task on a worker consuming its queue, never in the scheduler's process", async () => {
@@ -99,6 +100,74 @@ describeRedis("BullMQ executor and updraft worker processes", () => {
       expect(xcom[0].value).not.toBe(victim!.child.pid);
     }, 90_000);
   });
+});
+
+describeRedis("BullMQ executor faults", () => {
+  const prefix = `updraft-faults-${randomUUID().slice(0, 8)}`;
+  let db: Database;
+  let harness: Harness<BullmqExecutor>;
+  let home: string;
+  let redis: PrivateRedis;
+  const workers: WorkerProcess[] = [];
+  const executorLog: string[] = [];
+  beforeAll(async () => {
+    redis = await PrivateRedis.create();
+    db = await BACKENDS[0].open();
+    home = await mkdtemp(join(tmpdir(), "updraft-worker-home-"));
+    const bag = await DagBag.load(fixtures);
+    harness = await startHarness(db, [...bag.dags.values()], {
+      executor: new BullmqExecutor({ redisUrl: redis.url, prefix, reconcileIntervalMs: 1000, log: (m) => executorLog.push(m) }),
+      zombieThresholdMs: 5000,
+    });
+    workers.push(await startWorker(prefix, "default", home, redis.url), await startWorker(prefix, "default", home, redis.url));
+  }, 60_000);
+  afterAll(async () => {
+    for (const worker of workers) worker.child.kill("SIGKILL");
+    await harness?.stop();
+    await db?.close();
+    await redis?.kill();
+    if (home) await rm(home, { recursive: true, force: true });
+  });
+
+  it("Redis crashes and comes back empty: lost jobs are enqueued again, every run succeeds, no try succeeds twice", async () => {
+    const runs = [];
+    for (let i = 0; i < 10; i++) runs.push(await triggerDagRun(db, "bullmq_chain", { logicalDate: new Date(Date.UTC(2024, 0, 1 + i)) }));
+    harness.scheduler.runsCreated();
+    await waitFor("some steps done", async () => {
+      const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM task_instance WHERE dag_id = 'bullmq_chain' AND state = 'success'");
+      return rows[0].n >= 8 ? true : undefined;
+    }, 30_000);
+    await redis.kill();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await redis.start();
+
+    expect(await harness.waitForRuns("bullmq_chain", runs.map((r) => r.run_id), 90_000)).toEqual(runs.map(() => "success"));
+    // The crash did lose jobs, and reconciliation put them back.
+    expect(executorLog.some((m) => /is gone from Redis: enqueueing it again/.test(m))).toBe(true);
+    const { rows: twice } = await db.query(
+      "SELECT run_id, task_id FROM task_instance_history WHERE dag_id = 'bullmq_chain' AND state = 'success' GROUP BY run_id, task_id, map_index HAVING count(*) > 1");
+    expect(twice).toEqual([]);
+    const { rows: stuck } = await db.query("SELECT task_id FROM task_instance WHERE state IN ('queued', 'running', 'scheduled')");
+    expect(stuck).toEqual([]);
+  }, 120_000);
+
+  it("SIGTERM lets a worker finish its running try before it exits", async () => {
+    const run = await triggerDagRun(db, "bullmq_slow");
+    harness.scheduler.runsCreated();
+    const running = await waitFor("the slow task running", async () => {
+      const { rows } = await db.query<{ pid: number; state: string }>("SELECT pid, state FROM task_instance WHERE dag_id = 'bullmq_slow' AND run_id = $1", [run.run_id]);
+      return rows[0]?.state === "running" ? rows[0] : undefined;
+    }, 30_000);
+    const worker = workers.find((w) => isParentOf(w.child.pid!, running.pid))!;
+    expect(worker).toBeDefined();
+    const exited = new Promise<number | null>((resolve) => worker.child.once("exit", (code) => resolve(code)));
+    worker.child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(await harness.waitForRun("bullmq_slow", run.run_id, 30_000)).toBe("success");
+    const { rows } = await db.query<{ try_number: number; state: string }>(
+      "SELECT try_number, state FROM task_instance_history WHERE dag_id = 'bullmq_slow' AND run_id = $1", [run.run_id]);
+    expect(rows).toEqual([{ try_number: 1, state: "success" }]);
+  }, 60_000);
 });
 
 function isParentOf(parent: number, pid: number): boolean {
