@@ -14,6 +14,7 @@ import { dagsValidate } from "./commands/dags-validate.ts";
 import { dbCheck, dbMigrate, dbReset } from "./commands/db.ts";
 import { poolsDelete, poolsList, poolsSet } from "./commands/pools.ts";
 import { tasksList, tasksTest } from "./commands/tasks.ts";
+import { webserver } from "./commands/webserver.ts";
 import { worker } from "./commands/worker.ts";
 import { tasksClear } from "./commands/tasks-clear.ts";
 import { tasksLogs } from "./commands/tasks-logs.ts";
@@ -22,7 +23,7 @@ import { scheduler, standalone } from "./commands/standalone.ts";
 
 export const COMMANDS: readonly Command[] = [
   dagsList, dagsListImportErrors, dagsShow, dagsTest, dagsValidate, dagsTrigger, dagsPause, dagsUnpause, dagsListRuns, dagsBackfill,
-  tasksList, tasksTest, tasksStatesForDagRun, tasksClear, tasksLogs, dbMigrate, dbCheck, dbReset, poolsSet, poolsList, poolsDelete, standalone, scheduler, worker,
+  tasksList, tasksTest, tasksStatesForDagRun, tasksClear, tasksLogs, dbMigrate, dbCheck, dbReset, poolsSet, poolsList, poolsDelete, standalone, scheduler, webserver, worker,
 ];
 
 const defaultIO: CliIO = {

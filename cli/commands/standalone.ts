@@ -1,17 +1,10 @@
 import { UsageError, type Command } from "../command.ts";
 import type { StandaloneOptions } from "../standalone.ts";
+import { untilSignal } from "../until-signal.ts";
 
 // The server, scheduler and executor are imported when one of these commands runs, not for every `updraft` call.
 async function startStandalone(options: StandaloneOptions) {
   return (await import("../standalone.ts")).startStandalone(options);
-}
-
-/** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
-function untilSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    process.once("SIGINT", () => resolve("SIGINT"));
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-  });
 }
 
 export const standalone: Command = {

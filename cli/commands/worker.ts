@@ -1,14 +1,7 @@
 import { resolve } from "node:path";
 import { updraftHome } from "../../core/store/open.ts";
 import { UsageError, type Command } from "../command.ts";
-
-/** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
-function untilSignal(): Promise<string> {
-  return new Promise((done) => {
-    process.once("SIGINT", () => done("SIGINT"));
-    process.once("SIGTERM", () => done("SIGTERM"));
-  });
-}
+import { untilSignal } from "../until-signal.ts";
 
 export const worker: Command = {
   group: "worker",

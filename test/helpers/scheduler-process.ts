@@ -34,8 +34,9 @@ export interface SchedulerProcess {
 export async function startSchedulerProcess(name: string, env: Record<string, string>, parallelism = 2): Promise<SchedulerProcess> {
   const home = await mkdtemp(join(tmpdir(), `updraft-ha-${name}-`));
   const childEnv: Record<string, string | undefined> = { ...process.env, FORCE_COLOR: "0", UPDRAFT_HOME: home, ...env };
-  // Each scheduler keeps the secret of its own home: a runner's token is then accepted only by its own scheduler's API.
-  delete childEnv.UPDRAFT_SECRET_KEY;
+  // Unless the test shares one, each scheduler keeps the secret of its own home: a runner's token is then accepted only
+  // by its own scheduler's API.
+  if (!env.UPDRAFT_SECRET_KEY) delete childEnv.UPDRAFT_SECRET_KEY;
   const child: ChildProcess = spawn(process.execPath, [BIN, "scheduler", "--port", "0", "--parallelism", String(parallelism)], {
     cwd: REPO_ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"], detached: true,
   });
