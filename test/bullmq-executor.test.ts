@@ -114,10 +114,12 @@ describeRedis("BullMQ executor faults", () => {
     redis = await PrivateRedis.create();
     db = await BACKENDS[0].open();
     home = await mkdtemp(join(tmpdir(), "updraft-worker-home-"));
-    const bag = await DagBag.load(fixtures);
-    harness = await startHarness(db, [...bag.dags.values()], {
+    const dags = [...(await DagBag.load(fixtures)).dags.values(), (await DagBag.load(join(import.meta.dirname, "fixtures", "scheduler-timeouts"))).getDag("scheduler_blocks_always")];
+    harness = await startHarness(db, dags, {
       executor: new BullmqExecutor({ redisUrl: redis.url, prefix, reconcileIntervalMs: 1000, log: (m) => executorLog.push(m) }),
-      zombieThresholdMs: 5000,
+      // The backstop (1 s past a 1 s execution_timeout) acts before zombie detection does.
+      zombieThresholdMs: 8000,
+      executionTimeoutGraceMs: 1000,
     });
     workers.push(await startWorker(prefix, "default", home, redis.url), await startWorker(prefix, "default", home, redis.url));
   }, 60_000);
@@ -151,6 +153,19 @@ describeRedis("BullMQ executor faults", () => {
     expect(stuck).toEqual([]);
   }, 120_000);
 
+  it("a try its runner cannot stop at execution_timeout is stopped on its worker, through Redis", async () => {
+    const run = await triggerDagRun(db, "scheduler_blocks_always");
+    harness.scheduler.runsCreated();
+    const pid = await waitFor("the blocking task running", async () => {
+      const { rows } = await db.query<{ pid: number | null; state: string }>("SELECT pid, state FROM task_instance WHERE dag_id = 'scheduler_blocks_always' AND run_id = $1", [run.run_id]);
+      return rows[0]?.state === "running" && rows[0].pid ? rows[0].pid : undefined;
+    }, 30_000);
+    expect(workers.some((w) => isParentOf(w.child.pid!, pid))).toBe(true);
+    expect(await harness.waitForRun("scheduler_blocks_always", run.run_id, 30_000)).toBe("failed");
+    // Its worker killed the runner when the scheduler asked: nothing else would (the runner's event loop is blocked).
+    await waitFor(`runner ${pid} to be killed`, () => (isAlive(pid) ? undefined : true), 10_000);
+  }, 60_000);
+
   it("SIGTERM lets a worker finish its running try before it exits", async () => {
     const run = await triggerDagRun(db, "bullmq_slow");
     harness.scheduler.runsCreated();
@@ -169,6 +184,15 @@ describeRedis("BullMQ executor faults", () => {
     expect(rows).toEqual([{ try_number: 1, state: "success" }]);
   }, 60_000);
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function isParentOf(parent: number, pid: number): boolean {
   try {
