@@ -9,6 +9,7 @@ import { DagBag } from "../core/dagbag/dagbag.ts";
 import { triggerDagRun } from "../core/runs/trigger-dag-run.ts";
 import type { Database } from "../core/store/database.ts";
 import { BullmqExecutor } from "../executor/bullmq-executor.ts";
+import { logPathFor } from "../scheduler/scheduler.ts";
 import { REPO_ROOT } from "./helpers/cli.ts";
 import { BACKENDS, describeEachBackend } from "./helpers/databases.ts";
 import { PrivateRedis } from "./helpers/private-redis.ts";
@@ -166,6 +167,29 @@ describeRedis("BullMQ executor faults", () => {
     await waitFor(`runner ${pid} to be killed`, () => (isAlive(pid) ? undefined : true), 10_000);
   }, 60_000);
 
+  it("a running try marked failed (as the UI and API do) is stopped on its worker and stays failed", async () => {
+    const run = await triggerDagRun(db, "bullmq_slow");
+    harness.scheduler.runsCreated();
+    const pid = await waitFor("the slow task running", async () => {
+      const { rows } = await db.query<{ pid: number | null; state: string }>("SELECT pid, state FROM task_instance WHERE dag_id = 'bullmq_slow' AND run_id = $1", [run.run_id]);
+      return rows[0]?.state === "running" && rows[0].pid ? rows[0].pid : undefined;
+    }, 30_000);
+    await db.query("UPDATE task_instance SET state = 'failed', end_date = now() WHERE dag_id = 'bullmq_slow' AND run_id = $1", [run.run_id]);
+    harness.scheduler.wake(`bullmq_slow\u0000${run.run_id}`);
+    expect(await harness.waitForRun("bullmq_slow", run.run_id, 30_000)).toBe("failed");
+    // The runner noticed at its next heartbeat and stopped the task; it never reported an outcome over the mark.
+    const log = await waitFor("the runner's log to say it stopped", async () => {
+      const { rows } = await db.query<{ path: string }>("SELECT path FROM task_log WHERE dag_id = 'bullmq_slow' AND run_id = $1", [run.run_id]);
+      if (rows.length) return undefined; // a finish was recorded: the runner was not stopped
+      const text = workerLogOf(home, run.run_id);
+      return text?.includes("Stopped: its task instance is now failed") ? text : undefined;
+    }, 15_000);
+    expect(log).toContain("Stopped");
+    const { rows } = await db.query<{ state: string }>("SELECT state FROM task_instance WHERE dag_id = 'bullmq_slow' AND run_id = $1", [run.run_id]);
+    expect(rows[0].state).toBe("failed");
+    expect(pid).toBeGreaterThan(0);
+  }, 60_000);
+
   it("SIGTERM lets a worker finish its running try before it exits", async () => {
     const run = await triggerDagRun(db, "bullmq_slow");
     harness.scheduler.runsCreated();
@@ -184,6 +208,15 @@ describeRedis("BullMQ executor faults", () => {
     expect(rows).toEqual([{ try_number: 1, state: "success" }]);
   }, 60_000);
 });
+
+/** The log of try 1 of bullmq_slow's `slow` in that run, as the worker wrote it under its home. */
+function workerLogOf(home: string, runId: string): string | undefined {
+  try {
+    return readFileSync(logPathFor(home, { dagId: "bullmq_slow", runId, taskId: "slow", mapIndex: -1 }, 1), "utf8");
+  } catch {
+    return undefined;
+  }
+}
 
 function isAlive(pid: number): boolean {
   try {
