@@ -11,6 +11,7 @@ export { chain, crossDownstream } from "./core/dependencies.ts";
 export { XComArg, MappedArgument, type Input } from "./core/xcom-arg.ts";
 export { param, Param, type ParamsSpec } from "./core/params.ts";
 export { Dataset } from "./core/dataset.ts";
+export { allOf, anyOf, DatasetOrTimeSchedule, type DatasetCondition } from "./core/timetables/dataset-triggered.ts";
 export { BaseSensorOperator, RescheduleTask, type SensorOptions, type PokeResult } from "./core/sensor.ts";
 export { getCurrentContext } from "./core/current-context.ts";
 export type { TaskContext, TaskLogger, DagRunView, TaskInstanceView } from "./core/context.ts";

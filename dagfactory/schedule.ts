@@ -1,5 +1,5 @@
 import { Dataset } from "../core/dataset.ts";
-import { DatasetTriggeredTimetable } from "../core/timetables/dataset-triggered.ts";
+import { DatasetOrTimeSchedule, DatasetTriggeredTimetable } from "../core/timetables/dataset-triggered.ts";
 import type { ScheduleSpec, Timetable } from "../core/timetables/index.ts";
 import { Combined, Timedelta } from "./cast.ts";
 import { readDatasetsFile, toCondition } from "./datasets.ts";
@@ -10,7 +10,7 @@ import { isMapping } from "./merge.ts";
  * dag-factory's `schedule` forms → an Updraft schedule. Cron and presets pass through ("none", any case, is no
  * schedule); a timedelta is a fixed interval; a timetable object is used as is; a list of URIs, dataset objects,
  * `__and__`/`__or__` and Airflow 2's `{datasets: …, file?: …}` make a dataset-triggered DAG (see
- * core/timetables/dataset-triggered.ts). `{datasets, timetable}` (Airflow's DatasetOrTimeSchedule) uses the timetable.
+ * core/timetables/dataset-triggered.ts); `{datasets, timetable}` is Airflow's DatasetOrTimeSchedule.
  */
 export async function toSchedule(value: unknown, path: KeyPath, yamlFile: string, dependencies: Set<string>): Promise<ScheduleSpec> {
   if (value === undefined) return undefined;
@@ -24,7 +24,7 @@ export async function toSchedule(value: unknown, path: KeyPath, yamlFile: string
     const condition = toCondition(value.datasets, [...path, "datasets"], byName);
     if (value.timetable !== undefined) {
       if (!isTimetable(value.timetable)) throw new ConfigProblem([...path, "timetable"], "must be a {__type__: <timetable class>, …} object.");
-      return value.timetable;
+      return new DatasetOrTimeSchedule(value.timetable, condition);
     }
     return new DatasetTriggeredTimetable(condition);
   }

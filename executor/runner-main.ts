@@ -7,6 +7,7 @@
 import { createWriteStream, mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
+import type { Dataset } from "../core/dataset.ts";
 import { describeError, executeTry } from "../core/execution/execute-try.ts";
 import { ExecutionApiClient, TryConflictError } from "./api-client.ts";
 import { dagRunView } from "./dag-run-view.ts";
@@ -45,12 +46,15 @@ async function runWorkload(workload: Workload, started: StartResponse | undefine
   try {
     log.info(`Starting attempt ${workload.tryNumber} of ${start.ti.max_tries + 1} for ${workload.key.dagId}.${workload.key.taskId} (run ${workload.key.runId}${workload.key.mapIndex >= 0 ? `, map index ${workload.key.mapIndex}` : ""})`);
     let result;
+    let outlets: readonly Dataset[] = [];
     try {
       const dag = await loadDag(workload.fileloc, workload.key.dagId);
+      const task = dag.getTask(workload.key.taskId);
+      outlets = task.outlets;
       const dagRun = dagRunView(start.dag_run, "running");
       const prev = start.prev_success;
       result = await executeTry({
-        task: dag.getTask(workload.key.taskId),
+        task,
         dagRun,
         mapIndex: workload.key.mapIndex,
         tryNumber: start.ti.try_number,
@@ -90,6 +94,8 @@ async function runWorkload(workload: Workload, started: StartResponse | undefine
       rendered: result.rendered,
       rendered_map_index: result.renderedMapIndex,
       log_path: workload.logPath,
+      // Airflow: a dataset event per outlet, only for a try that succeeded.
+      outlet_events: result.state === "success" ? outlets.map((d) => ({ uri: d.uri, extra: d.extra })) : [],
     };
     const done: RunnerReply = { type: "done", key: workload.key, tryNumber: workload.tryNumber, outcome: result.state };
     // Through the pipe, the executor records the outcome on the runner's behalf, once the log is closed.

@@ -1,6 +1,6 @@
 import type { Database } from "../core/store/database.ts";
 import type { ExecutionApiHooks } from "../webserver/execution-api/execution-api.ts";
-import { runChangedPayload, SCHEDULER_CHANNEL, tryFinishedPayload, type Scheduler } from "./scheduler.ts";
+import { datasetsQueuedPayload, runChangedPayload, SCHEDULER_CHANNEL, tryFinishedPayload, type Scheduler } from "./scheduler.ts";
 
 /**
  * What the execution API tells the schedulers: a try finished (with its outcome, so a scheduler plans the next step
@@ -18,6 +18,11 @@ export function schedulerEvents(db: Database, scheduler: () => Scheduler | undef
       const local = scheduler();
       local?.tryFinished(claims.dagId, claims.runId, change);
       notify(tryFinishedPayload(claims.dagId, claims.runId, change, local?.origin));
+    },
+    onDatasetsQueued() {
+      const local = scheduler();
+      local?.datasetsQueued();
+      notify(datasetsQueuedPayload(local?.origin));
     },
     onRunChanged(claims) {
       const local = scheduler();

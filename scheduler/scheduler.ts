@@ -11,6 +11,7 @@ import type { TiKey } from "../core/store/queries/task-instances.ts";
 import type { Executor, ExecutorEvent } from "../executor/executor.ts";
 import { adoptOrphanedTasks, ORPHANED_TASKS_CHECK_INTERVAL_MS } from "./adopt-orphans.ts";
 import { createDueRuns } from "./create-runs.ts";
+import { createDatasetTriggeredRuns } from "./dataset-runs.ts";
 import { sendDagCallbacks } from "./dag-callbacks.ts";
 import { DagCache } from "./dag-cache.ts";
 import { DatabaseMaintenance } from "./database-maintenance.ts";
@@ -36,6 +37,11 @@ export function tryFinishedPayload(dagId: string, runId: string, change: TiChang
 
 export function runChangedPayload(dagId: string, runId: string, from?: string): string {
   return JSON.stringify({ run: [dagId, runId], from });
+}
+
+/** Dataset events queued dataset-triggered runs (see `Scheduler.datasetsQueued`). */
+export function datasetsQueuedPayload(from?: string): string {
+  return JSON.stringify({ datasets: true, from });
 }
 
 export interface SchedulerOptions {
@@ -161,14 +167,21 @@ export class Scheduler {
   private onNotify(payload: string): void {
     if (!payload.startsWith("{")) return this.wake();
     try {
-      const { run, ti, from } = JSON.parse(payload) as { run: [string, string]; ti?: TiChange; from?: string };
+      const { run, ti, from, datasets } = JSON.parse(payload) as { run: [string, string]; ti?: TiChange; from?: string; datasets?: boolean };
       if (from === this.origin) return; // heard in-process already
+      if (datasets) return this.datasetsQueued();
       if (!ti) return this.wake(runKey(run[0], run[1]));
       const dates = { nextRetryAt: ti.nextRetryAt ? new Date(ti.nextRetryAt) : null, rescheduleAt: ti.rescheduleAt ? new Date(ti.rescheduleAt) : null };
       this.tryFinished(run[0], run[1], { ...ti, ...dates });
     } catch {
       this.wake();
     }
+  }
+
+  /** Dataset events queued runs of DAGs scheduled on datasets: create them now rather than at the next pass. */
+  datasetsQueued(): void {
+    this.runsChanged = true;
+    this.wakeResolve?.();
   }
 
   /**
@@ -238,6 +251,7 @@ export class Scheduler {
     if (full || this.runsChanged) {
       this.runsChanged = false;
       busy = (await createDueRuns(this.db, this.cache, now)) > 0 || busy;
+      busy = (await createDatasetTriggeredRuns(this.db, this.cache)) > 0 || busy;
       const started = await this.db.transaction((tx) => startQueuedRuns(tx, 50));
       for (const run of started) this.dirtyRuns.add(runKey(run.dag_id, run.run_id));
       busy = (await sendDagCallbacks(this.db, this.cache, this.options, this.log)) > 0 || busy;

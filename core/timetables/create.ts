@@ -1,6 +1,7 @@
 /** `schedule` → timetable (Airflow's `create_timetable`), and stored form → timetable. */
 import { durationToMs } from "../dates.ts";
 import { CronDataIntervalTimetable } from "./cron.ts";
+import { asDatasetCondition, DatasetOrTimeSchedule, DatasetTriggeredTimetable, deserializeCondition } from "./dataset-triggered.ts";
 import { DeltaDataIntervalTimetable } from "./delta.ts";
 import { TimetableError } from "./errors.ts";
 import { ContinuousTimetable, NullTimetable, OnceTimetable } from "./simple.ts";
@@ -16,13 +17,15 @@ export function createTimetable(schedule: ScheduleSpec, opts: { timezone: string
   if (schedule === "@once") return new OnceTimetable();
   if (schedule === "@continuous") return new ContinuousTimetable();
   if (typeof schedule === "string") return new CronDataIntervalTimetable(schedule, opts.timezone);
+  const datasets = asDatasetCondition(schedule);
+  if (datasets) return new DatasetTriggeredTimetable(datasets);
   if (isTimetable(schedule)) return schedule;
   if (typeof schedule === "object" && Object.getPrototypeOf(schedule) === Object.prototype) {
-    return new DeltaDataIntervalTimetable(durationOf(schedule));
+    return new DeltaDataIntervalTimetable(durationOf(schedule as Record<string, unknown>));
   }
   throw new TimetableError(
     `Invalid schedule ${describe(schedule)}: use a cron expression ("0 6 * * *"), a preset ("@daily", "@once"), ` +
-      `a duration ({ hours: 6 }), null for manual runs only, or a timetable.`,
+      `a duration ({ hours: 6 }), datasets ([dataset], allOf(…), anyOf(…)), null for manual runs only, or a timetable.`,
   );
 }
 
@@ -40,6 +43,10 @@ export function deserializeTimetable(s: SerializedTimetable): Timetable {
       return new CronTriggerTimetable(s.expression, { timezone: s.timezone, interval: s.intervalSeconds });
     case "delta":
       return new DeltaDataIntervalTimetable(s.seconds * 1000);
+    case "dataset":
+      return new DatasetTriggeredTimetable(deserializeCondition(s.condition));
+    case "dataset_or_time":
+      return new DatasetOrTimeSchedule(deserializeTimetable(s.timetable), deserializeCondition(s.condition));
     default:
       throw new TimetableError(`Unknown stored timetable ${JSON.stringify(s)}: re-parse the DAG file to store it again.`);
   }

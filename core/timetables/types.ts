@@ -1,3 +1,6 @@
+import type { Dataset } from "../dataset.ts";
+import type { DatasetCondition } from "./dataset-triggered.ts";
+
 /**
  * The timetable contract (Airflow's `airflow/timetables/base.py`): a DAG's `schedule` becomes a timetable, which
  * answers "when is the next automated run and which data interval does it cover" and "which interval does a
@@ -30,7 +33,12 @@ export type SerializedTimetable =
   | { type: "continuous" }
   | { type: "cron"; expression: string; timezone: string }
   | { type: "cron_trigger"; expression: string; timezone: string; intervalSeconds: number }
-  | { type: "delta"; seconds: number };
+  | { type: "delta"; seconds: number }
+  | { type: "dataset"; condition: SerializedDatasetCondition }
+  | { type: "dataset_or_time"; condition: SerializedDatasetCondition; timetable: SerializedTimetable };
+
+/** A dataset schedule's condition as stored: a URI, or all/any of several. */
+export type SerializedDatasetCondition = { uri: string } | { op: "and" | "or"; items: SerializedDatasetCondition[] };
 
 export interface Timetable {
   readonly type: SerializedTimetable["type"];
@@ -51,7 +59,10 @@ export type ScheduleSpec =
   | null
   | undefined
   | { days?: number; hours?: number; minutes?: number; seconds?: number }
-  | Timetable;
+  | Timetable
+  | Dataset
+  | readonly Dataset[]
+  | DatasetCondition;
 
 /** Airflow's `DagRunInfo.interval`: the run is due when its interval has ended. */
 export function intervalRunInfo(start: Date, end: Date): DagRunInfo {

@@ -3,6 +3,8 @@ import { verifyToken, type TokenClaims } from "../../core/execution-token.ts";
 import type { Database } from "../../core/store/database.ts";
 import { finishTry, heartbeatTry, skipTaskInstances, startTry } from "../../core/store/queries/task-instances.ts";
 import { pullXCom, pushXCom } from "../../core/store/queries/xcom.ts";
+import { recordDatasetEvents, type OutletEvent } from "../../core/store/queries/dataset-events.ts";
+import { normalizeDatasetUri } from "../../core/dataset.ts";
 import type { JsonObject, JsonValue } from "../../core/types.ts";
 import type { ApiRequest, ApiResponse, FinishRequest, StartRequest, StartResponse, XComPullRequest } from "./protocol.ts";
 
@@ -18,11 +20,22 @@ export interface ExecutionApiHooks {
   onTryFinished(claims: TokenClaims, outcome: TryOutcome): void;
   /** A try changed other TIs of its run (a branch skipped them): the scheduler must read the run again. */
   onRunChanged?(claims: TokenClaims): void;
+  /** A try's dataset events queued runs of these DAGs: the scheduler may create them now. */
+  onDatasetsQueued?(dagIds: string[]): void;
 }
 
 type Handler = (claims: TokenClaims, body: unknown, param: string) => Promise<ApiResponse>;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The runner's outlet events, checked: a URI each (normalised as Airflow does), an object of extra. */
+function outletEvents(raw: unknown): OutletEvent[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.map((event: { uri?: unknown; extra?: unknown }) => ({
+    uri: normalizeDatasetUri(String(event?.uri ?? "")),
+    extra: event?.extra && typeof event.extra === "object" && !Array.isArray(event.extra) ? (event.extra as JsonObject) : {},
+  }));
+}
 const json = (body: unknown, status = 200): ApiResponse => ({ status, body });
 const noContent: ApiResponse = { status: 204, body: null };
 const problem = (status: number, title: string, detail: string): ApiResponse => ({ status, body: { title, status, detail } });
@@ -168,13 +181,24 @@ export class ExecutionApi {
       nextRetryAt: body.next_retry_at ? new Date(body.next_retry_at) : null,
       rescheduleAt: body.reschedule_at ? new Date(body.reschedule_at) : null,
     };
-    const done = await finishTry(this.db, c, c.tryNumber, {
+    const finish = {
       ...outcome,
       error: body.error ?? null,
       renderedMapIndex: body.rendered_map_index ?? null,
       rendered: body.rendered ?? {},
-    }, body.log_path ?? null);
+    };
+    const events = outcome.state === "success" ? outletEvents(body.outlet_events) : [];
+    let queuedDags: string[] = [];
+    // With outlets, the events are recorded in the transaction that records the success, or not at all.
+    const done = events.length
+      ? await this.db.transaction(async (tx) => {
+          const finished = await finishTry(tx, c, c.tryNumber, finish, body.log_path ?? null);
+          if (finished) queuedDags = await recordDatasetEvents(tx, { dagId: c.dagId, runId: c.runId, taskId: c.taskId, mapIndex: c.mapIndex }, events);
+          return finished;
+        })
+      : await finishTry(this.db, c, c.tryNumber, finish, body.log_path ?? null);
     if (!done) return problem(409, "Conflict", "This try is no longer running; its outcome was not recorded.");
+    if (queuedDags.length) this.hooks.onDatasetsQueued?.(queuedDags);
     this.hooks.onTryFinished(c, outcome);
     return noContent;
   }

@@ -31,6 +31,8 @@ export interface FinishRequest {
   rendered: JsonObject;
   rendered_map_index: string | null;
   log_path: string | null;
+  /** The task's outlets, when the try succeeded: each becomes a dataset event (Airflow 2.4+). */
+  outlet_events?: Array<{ uri: string; extra: JsonObject }>;
 }
 
 export interface XComPullRequest {
