@@ -50,6 +50,17 @@ export interface PreviousSuccess {
   logicalDate: Date | null;
 }
 
+/** A dataset event a dataset-triggered run consumed (Airflow's DatasetEvent, as `triggering_dataset_events` shows it). */
+export interface DatasetEventView {
+  uri: string;
+  extra: JsonObject;
+  timestamp: Date;
+  sourceDagId: string | null;
+  sourceTaskId: string | null;
+  sourceRunId: string | null;
+  sourceMapIndex: number | null;
+}
+
 export interface TaskContext {
   dag: { dagId: string; owner: string; tags: readonly string[]; timezone: string };
   task: { taskId: string; operator: string; retries: number; queue: string; pool: string };
@@ -67,6 +78,8 @@ export interface TaskContext {
   mapIndex: number;
   /** Number of mapped TIs of this task, or null when it is not mapped. */
   expandedTiCount: number | null;
+  /** For a dataset-triggered run, the events it consumed, by dataset URI; empty otherwise. */
+  triggeringDatasetEvents: Record<string, DatasetEventView[]>;
   testMode: boolean;
   variables: { get(key: string, defaultValue?: string): Promise<string | undefined>; getJson<T = JsonValue>(key: string, defaultValue?: T): Promise<T | undefined> };
   connections: { get(connId: string): Promise<ConnectionInfo> };

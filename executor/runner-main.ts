@@ -72,6 +72,10 @@ async function runWorkload(workload: Workload, started: StartResponse | undefine
         prevExecutionDate: null,
         nextExecutionDate: null,
         expandedTiCount: start.expanded_ti_count,
+        triggeringDatasetEvents: Object.fromEntries(Object.entries(start.triggering_dataset_events ?? {}).map(([uri, events]) => [uri, events.map((e) => ({
+          uri: e.uri, extra: e.extra, timestamp: new Date(e.timestamp), sourceDagId: e.source_dag_id, sourceTaskId: e.source_task_id,
+          sourceRunId: e.source_run_id, sourceMapIndex: e.source_map_index,
+        }))])),
         runtime: client,
         log,
         signal: stop.signal,

@@ -48,6 +48,10 @@ describeEachBackend("dataset-triggered runs", (backend) => {
       return runs.length && runs.every((r) => r.state === "success") ? runs : undefined;
     });
     expect(allRuns.map((r) => r.run_type)).toEqual(["dataset_triggered"]);
+    // The run's tasks see the events it consumed (Airflow's triggering_dataset_events).
+    const { rows: seen } = await env.db.query<{ value: unknown }>(
+      "SELECT value FROM xcom WHERE dag_id = 'ds_consumer_all' AND run_id = $1 AND key = 'return_value'", [allRuns[0].run_id]);
+    expect(seen[0].value).toEqual({ "s3://lake/orders/raw": ["ds_producer_a.write_orders"], "s3://lake/customers": ["ds_producer_b.write_customers"] });
     // Both producers' runs are consumed: the interval spans them.
     expect([allRuns[0].data_interval_start.toISOString(), allRuns[0].data_interval_end.toISOString()]).toEqual(["2024-03-01T00:00:00.000Z", "2024-03-02T00:00:00.000Z"]);
     await waitFor("ds_consumer_any's second run", async () => ((await runsOf("ds_consumer_any")).length === 2 ? true : undefined));

@@ -52,6 +52,7 @@ function taskContext(): TaskContext {
     params: { name: "world", n: 5, list: [1, "two"], html: `<a href="x">'&'</a>` },
     mapIndex: -1,
     expandedTiCount: null,
+    triggeringDatasetEvents: {},
     testMode: false,
     variables: { get: async () => undefined, getJson: async () => undefined },
     connections: {

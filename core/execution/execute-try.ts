@@ -1,5 +1,5 @@
 import type { BaseOperator, TaskCallback } from "../base-operator.ts";
-import type { DagRunView, PreviousSuccess, TaskContext, TaskLogger } from "../context.ts";
+import type { DagRunView, DatasetEventView, PreviousSuccess, TaskContext, TaskLogger } from "../context.ts";
 import { mappingOf, mappingSources } from "../mapped.ts";
 import { FailTask, SensorTimeoutError, SkipTask, TaskStoppedError, TaskTimeoutError } from "../errors.ts";
 import { resolveParams } from "../params.ts";
@@ -24,6 +24,8 @@ export interface TryRequest {
   prevExecutionDate: Date | null;
   nextExecutionDate: Date | null;
   expandedTiCount: number | null;
+  /** For a dataset-triggered run: the events it consumed, by URI. */
+  triggeringDatasetEvents?: Record<string, DatasetEventView[]>;
   runtime: TaskRuntime;
   log: TaskLogger;
   testMode?: boolean;
@@ -166,6 +168,7 @@ function contextOf(request: TryRequest, signal: AbortSignal): TaskContext {
     params: {},
     mapIndex: request.mapIndex,
     expandedTiCount: request.expandedTiCount,
+    triggeringDatasetEvents: request.triggeringDatasetEvents ?? {},
     testMode: request.testMode ?? false,
     variables: {
       get: async (key, defaultValue) => (await runtime.getVariable(key)) ?? defaultValue,

@@ -64,6 +64,10 @@ export function templateVariables(ctx: TaskContext): TemplateVariables {
     conf: {},
     macros: { ...macroHelpers },
     expanded_ti_count: ctx.expandedTiCount,
+    triggering_dataset_events: Object.fromEntries(Object.entries(ctx.triggeringDatasetEvents ?? {}).map(([uri, events]) => [uri, events.map((e) => ({
+      uri: e.uri, extra: e.extra, timestamp: e.timestamp, source_dag_id: e.sourceDagId, source_task_id: e.sourceTaskId,
+      source_run_id: e.sourceRunId, source_map_index: e.sourceMapIndex,
+    }))])),
     map_index: ctx.mapIndex,
     test_mode: ctx.testMode,
   };

@@ -3,7 +3,7 @@ import { verifyToken, type TokenClaims } from "../../core/execution-token.ts";
 import type { Database } from "../../core/store/database.ts";
 import { finishTry, heartbeatTry, skipTaskInstances, startTry } from "../../core/store/queries/task-instances.ts";
 import { pullXCom, pushXCom } from "../../core/store/queries/xcom.ts";
-import { recordDatasetEvents, type OutletEvent } from "../../core/store/queries/dataset-events.ts";
+import { recordDatasetEvents, triggeringDatasetEvents, type OutletEvent } from "../../core/store/queries/dataset-events.ts";
 import { normalizeDatasetUri } from "../../core/dataset.ts";
 import type { JsonObject, JsonValue } from "../../core/types.ts";
 import type { ApiRequest, ApiResponse, FinishRequest, StartRequest, StartResponse, XComPullRequest } from "./protocol.ts";
@@ -120,6 +120,10 @@ export class ExecutionApi {
         ? { logical_date: t.prev_logical_date.toISOString(), data_interval_start: iso(t.prev_data_interval_start), data_interval_end: iso(t.prev_data_interval_end), start_date: iso(t.prev_start_date), end_date: iso(t.prev_end_date) }
         : null,
     };
+    if (t.run_type === "dataset_triggered") {
+      const events = await triggeringDatasetEvents(this.db, c.dagId, t.logical_date);
+      response.triggering_dataset_events = Object.fromEntries(Object.entries(events).map(([uri, list]) => [uri, list.map((e) => ({ ...e, timestamp: e.timestamp.toISOString() }))]));
+    }
     return json(response);
   }
 

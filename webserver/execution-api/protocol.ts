@@ -20,6 +20,8 @@ export interface StartResponse {
   };
   ti: { try_number: number; max_tries: number; start_date: string; map_index: number };
   expanded_ti_count: number | null;
+  /** For a dataset-triggered run: the events it consumed, by dataset URI. */
+  triggering_dataset_events?: Record<string, Array<{ uri: string; extra: JsonObject; timestamp: string; source_dag_id: string | null; source_task_id: string | null; source_run_id: string | null; source_map_index: number | null }>>;
   prev_success: { logical_date: string; data_interval_start: string | null; data_interval_end: string | null; start_date: string | null; end_date: string | null } | null;
 }
 

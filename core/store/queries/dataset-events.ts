@@ -57,3 +57,38 @@ async function datasetConsumers(tx: Queryable): Promise<Array<{ dagId: string; u
   );
   return rows.map((r) => ({ dagId: r.dag_id, uris: "condition" in r.timetable ? conditionUris(r.timetable.condition) : [] }));
 }
+
+/** A dataset event as a task's context shows it (`triggering_dataset_events`). */
+export interface DatasetEventRow {
+  uri: string;
+  extra: JsonObject;
+  timestamp: Date;
+  source_dag_id: string | null;
+  source_task_id: string | null;
+  source_run_id: string | null;
+  source_map_index: number | null;
+}
+
+/**
+ * The events a dataset-triggered run consumed, by URI (Airflow's `triggering_dataset_events`): its DAG's datasets'
+ * events up to its logical date and after the DAG's previous dataset-triggered run (compared at the millisecond, the
+ * precision run dates keep).
+ */
+export async function triggeringDatasetEvents(db: Queryable, dagId: string, logicalDate: Date): Promise<Record<string, DatasetEventRow[]>> {
+  const { rows: latest } = await db.query<{ timetable: SerializedTimetable }>(
+    "SELECT data->'timetable' AS timetable FROM serialized_dag WHERE dag_id = $1 ORDER BY version DESC LIMIT 1", [dagId]);
+  const timetable = latest[0]?.timetable;
+  if (!timetable || !("condition" in timetable)) return {};
+  const { rows } = await db.query<DatasetEventRow>(
+    `SELECT ds.uri, e.extra, e.timestamp, e.source_dag_id, e.source_task_id, e.source_run_id, e.source_map_index
+       FROM dataset_event e JOIN dataset ds ON ds.id = e.dataset_id
+      WHERE ds.uri = ANY($2::text[]) AND date_trunc('milliseconds', e.timestamp) <= $3
+        AND date_trunc('milliseconds', e.timestamp) > coalesce(
+          (SELECT max(logical_date) FROM dag_run WHERE dag_id = $1 AND run_type = 'dataset_triggered' AND logical_date < $3), '-infinity'::timestamptz)
+      ORDER BY e.timestamp, e.id`,
+    [dagId, conditionUris(timetable.condition), logicalDate],
+  );
+  const byUri: Record<string, DatasetEventRow[]> = {};
+  for (const row of rows) (byUri[row.uri] ??= []).push(row);
+  return byUri;
+}
