@@ -78,6 +78,12 @@ const EXPECTED: Array<{
   },
   { dagId: "phase11_01_dag_testing", exitCode: 0, runState: "success", states: allSuccess("load_items", "validate", "price") },
   { dagId: "phase11_02_cicd_patterns", exitCode: 0, runState: "success", states: allSuccess("validate_configs", "gate_rejects_typos", "integrity") },
+  { dagId: "phase14_01_dataset_producer", exitCode: 0, runState: "success", states: allSuccess("extractOrders", "publishOrders", "refreshCustomers") },
+  { dagId: "phase14_02_dataset_consumer", exitCode: 0, runState: "success", states: allSuccess("whatTriggeredMe", "build_report") },
+  { dagId: "phase14_03_dataset_patterns", exitCode: 0, runState: "success", states: allSuccess("join_orders_customers") },
+  { dagId: "phase14_03_dataset_patterns_any", exitCode: 0, runState: "success", states: allSuccess("refresh_cache") },
+  { dagId: "phase14_03_dataset_patterns_nested", exitCode: 0, runState: "success", states: allSuccess("enrich_orders") },
+  { dagId: "phase14_03_dataset_patterns_or_time", exitCode: 0, runState: "success", states: allSuccess("reprice") },
   {
     dagId: "phase15_01_yaml_dag_factory", exitCode: 0, runState: "success",
     states: {
