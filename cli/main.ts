@@ -20,10 +20,11 @@ import { tasksClear } from "./commands/tasks-clear.ts";
 import { tasksLogs } from "./commands/tasks-logs.ts";
 import { tasksStatesForDagRun } from "./commands/tasks-states-for-dag-run.ts";
 import { scheduler, standalone } from "./commands/standalone.ts";
+import { usersCreate, usersDelete, usersList } from "./commands/users.ts";
 
 export const COMMANDS: readonly Command[] = [
   dagsList, dagsListImportErrors, dagsShow, dagsTest, dagsValidate, dagsTrigger, dagsPause, dagsUnpause, dagsListRuns, dagsBackfill,
-  tasksList, tasksTest, tasksStatesForDagRun, tasksClear, tasksLogs, dbMigrate, dbCheck, dbReset, poolsSet, poolsList, poolsDelete, standalone, scheduler, webserver, worker,
+  tasksList, tasksTest, tasksStatesForDagRun, tasksClear, tasksLogs, dbMigrate, dbCheck, dbReset, poolsSet, poolsList, poolsDelete, usersCreate, usersList, usersDelete, standalone, scheduler, webserver, worker,
 ];
 
 const defaultIO: CliIO = {

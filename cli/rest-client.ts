@@ -84,7 +84,14 @@ export class RestClient implements StateClient {
   }
 
   async listTaskInstances(dagId: string, runId: string) {
-    return (await this.call<{ task_instances: TaskInstanceJson[] }>("GET", `/dags/${enc(dagId)}/dagRuns/${enc(runId)}/taskInstances`)).task_instances;
+    const all: TaskInstanceJson[] = [];
+    // Pages of at most 100 (the API's maximum_page_limit), as many as the run has.
+    for (let offset = 0; ; offset += 100) {
+      const path = `/dags/${enc(dagId)}/dagRuns/${enc(runId)}/taskInstances?limit=100&offset=${offset}`;
+      const page = await this.call<{ task_instances: TaskInstanceJson[]; total_entries: number }>("GET", path);
+      all.push(...page.task_instances);
+      if (page.task_instances.length === 0 || offset + page.task_instances.length >= page.total_entries) return all;
+    }
   }
 
   async clearTaskInstances(dagId: string, r: ClearRequest) {

@@ -2,7 +2,10 @@ import type express from "express";
 import { backfillDag, REPROCESS_BEHAVIORS, type ReprocessBehavior } from "../../core/runs/backfill.ts";
 import { RequestError } from "../../core/runs/request-error.ts";
 import type { Database } from "../../core/store/database.ts";
+import { dagAccessControl } from "../../core/store/queries/dag-access.ts";
+import { canAccessDag, isAuthorized, Resource } from "../auth/permissions.ts";
 import { dateField, handle, userOf } from "./handle.ts";
+import { problem } from "./problem.ts";
 import type { RestApiHooks } from "./router.ts";
 import { backfillJson } from "./serializers.ts";
 
@@ -15,6 +18,11 @@ export function backfillRoutes(router: express.Router, db: Database, hooks: Rest
   router.post("/backfills", handle(async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (typeof body.dag_id !== "string" || !body.dag_id) throw new RequestError(400, "dag_id is required.");
+    const role = (res.locals.user as { role: string }).role;
+    if (!isAuthorized(role, "can_create", Resource.DAG_RUN) || !canAccessDag(role, "can_edit", await dagAccessControl(db, body.dag_id))) {
+      problem(res, 403, `Role "${role}" may not backfill DAG "${body.dag_id}": it needs to create DAG runs and edit that DAG.`);
+      return;
+    }
     const fromDate = dateField(body.from_date, "from_date");
     const toDate = dateField(body.to_date, "to_date");
     if (!fromDate || !toDate) throw new RequestError(400, "from_date and to_date are required.");

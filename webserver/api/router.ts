@@ -1,19 +1,27 @@
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { LogPathFor } from "../../core/runs/task-log.ts";
 import type { Database } from "../../core/store/database.ts";
-import { isSchedulerHealthy, latestSchedulerHeartbeat } from "../../core/store/queries/jobs.ts";
 import { basicAuth } from "../auth/basic-auth.ts";
+import { auditRoutes } from "./audit-routes.ts";
 import { backfillRoutes } from "./backfill-routes.ts";
 import { clearRoutes } from "./clear-routes.ts";
+import { connectionsRoutes } from "./connections-routes.ts";
 import { dagRunsRoutes } from "./dag-runs-routes.ts";
 import { dagsRoutes } from "./dags-routes.ts";
+import { datasetsRoutes } from "./datasets-routes.ts";
 import { logRoutes } from "./log-routes.ts";
+import { metaRoutes, publicMetaRoutes } from "./meta-routes.ts";
+import { poolsRoutes } from "./pools-routes.ts";
+import { securityRoutes } from "./security-routes.ts";
 import { problem } from "./problem.ts";
+import { taskInstancesRoutes } from "./task-instances-routes.ts";
+import { variablesRoutes } from "./variables-routes.ts";
+import { xcomRoutes } from "./xcom-routes.ts";
 
 export interface RestApiHooks {
   /**
    * Something a scheduler should act on changed: a run was triggered or backfilled, a DAG unpaused, or the TIs of the
-   * run `runKey` (dag_id NUL run_id) were cleared, so that what the scheduler knows of that run is stale.
+   * run `runKey` (dag_id NUL run_id) were cleared or marked, so that what the scheduler knows of that run is stale.
    */
   onChange(runKey?: string): void;
 }
@@ -24,32 +32,50 @@ export interface RestApiOptions {
 }
 
 /**
- * The subset of Airflow's stable REST API (v1) that the CLI needs to reach a running standalone: health, DAGs and
- * their tasks, pause, trigger, runs and their task instances, clear, logs, and backfill (an Updraft addition).
- * Shapes follow ../shared/reference/airflow-v1.yaml.
+ * Largest JSON body accepted. Airflow has no limit of its own (its web server's is 100 MB); the biggest legitimate
+ * body here is a trigger's conf, and 1 MB of conf is already far past what a run's conf should carry.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Airflow's stable REST API (v1), as ../shared/reference/airflow-v1.yaml defines it (a copy is in ./openapi/): every
+ * operation Updraft implements is mounted through `route`, which validates its parameters and body against the spec
+ * and checks the caller's role. /health and /version need no login, as in Airflow; everything else needs basic auth.
  */
 export function restApiRouter(db: Database, hooks: RestApiHooks, options: RestApiOptions = {}): express.Router {
   const router = express.Router();
-  router.use(express.json({ limit: "1mb" }));
-
-  router.get("/health", async (_req, res) => {
-    const beat = await latestSchedulerHeartbeat(db).catch(() => null);
-    res.json({
-      metadatabase: { status: "healthy" },
-      scheduler: { status: isSchedulerHealthy(beat) ? "healthy" : "unhealthy", latest_scheduler_heartbeat: beat?.toISOString() ?? null },
-    });
-  });
-
+  router.use(express.json({ limit: MAX_BODY_BYTES, type: ["application/json", "application/*+json"] }));
+  publicMetaRoutes(router, db);
   router.use(basicAuth(db));
-  dagsRoutes(router, db, hooks);
+  // Order matters where a literal segment could be taken for a parameter (dagRuns/list, datasets/events, listMapped).
   dagRunsRoutes(router, db, hooks);
+  taskInstancesRoutes(router, db, hooks);
+  dagsRoutes(router, db, hooks);
   clearRoutes(router, db, hooks);
   backfillRoutes(router, db, hooks);
   if (options.logPathFor) logRoutes(router, db, options.logPathFor);
+  xcomRoutes(router, db);
+  variablesRoutes(router, db);
+  connectionsRoutes(router, db);
+  poolsRoutes(router, db);
+  datasetsRoutes(router, db);
+  auditRoutes(router, db);
+  metaRoutes(router, db);
+  securityRoutes(router, db);
 
-  router.use((error: Error & { type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    if (error.type === "entity.parse.failed") return problem(res, 400, `Malformed JSON body: ${error.message}`);
-    problem(res, 500, error.message);
+  router.use((_req: Request, res: Response) => problem(res, 404, "No such endpoint in this API: see docs/rest-api.md for the operations Updraft implements."));
+  router.use((error: Error & { type?: string; status?: number; code?: unknown }, _req: Request, res: Response, _next: NextFunction) => {
+    if (error.type === "entity.parse.failed") return problem(res, 400, `Malformed JSON body: ${error.message}. Send valid JSON with Content-Type: application/json.`);
+    if (error.type === "entity.too.large") return problem(res, 413, `The body is larger than ${MAX_BODY_BYTES} bytes: send less (a run's conf should be small; put data elsewhere and pass its location).`);
+    if (error.status && error.status >= 400 && error.status < 500) return problem(res, error.status, error.message);
+    // SQLSTATE class 22 (data exception): a value the database cannot take — a NUL character in text, a number past its
+    // column's range, a date out of range. The request's fault, so a 400; the statement itself is not shown.
+    if (typeof error.code === "string" && error.code.startsWith("22")) {
+      return problem(res, 400, `A value in the request cannot be used: ${error.message.replace(/ \(in: .*\)$/s, "")}. Fix it and try again.`);
+    }
+    // Never the stack trace or SQL: they go to the server's log, the client gets a reference to look them up by.
+    console.error("[rest-api]", error);
+    problem(res, 500, "Internal error: the webserver's log has the details.");
   });
   return router;
 }

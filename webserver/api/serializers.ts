@@ -1,10 +1,17 @@
 import type { BackfillRequest, BackfillResult } from "../../core/runs/backfill.ts";
-import type { SerializedTask } from "../../core/serialization.ts";
+import type { SerializedDag, SerializedTask } from "../../core/serialization.ts";
 import type { DagRunRow } from "../../core/store/queries/dag-runs.ts";
 import type { DagRow } from "../../core/store/queries/dags.ts";
 import type { TaskInstanceRow } from "../../core/store/queries/task-instances.ts";
+import type { JsonObject } from "../../core/types.ts";
 
-const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+export const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+/**
+ * A DAG file's token for GET /dagSources/{file_token}: its path, encoded. Airflow signs it; here the server only ever
+ * serves a path some DAG in the database has as its fileloc, so a forged token reads nothing else.
+ */
+export const fileToken = (fileloc: string) => Buffer.from(fileloc, "utf8").toString("base64url");
 
 /** DAGRun as Airflow's REST API shapes it. */
 export function dagRunJson(run: DagRunRow & { last_scheduling_decision?: Date | null }) {
@@ -27,7 +34,7 @@ export function dagRunJson(run: DagRunRow & { last_scheduling_decision?: Date | 
 }
 
 /** TaskInstance as Airflow's REST API shapes it. */
-export function taskInstanceJson(ti: TaskInstanceRow & { logical_date?: Date }) {
+export function taskInstanceJson(ti: TaskInstanceRow & { logical_date?: Date; rendered_fields?: JsonObject | null; note?: string | null }) {
   return {
     task_id: ti.task_id,
     task_display_name: ti.task_id,
@@ -53,10 +60,10 @@ export function taskInstanceJson(ti: TaskInstanceRow & { logical_date?: Date }) 
     executor_config: "{}",
     sla_miss: null,
     rendered_map_index: ti.rendered_map_index,
-    rendered_fields: {},
+    rendered_fields: ti.rendered_fields ?? {},
     trigger: null,
     triggerer_job: null,
-    note: null,
+    note: ti.note ?? null,
   };
 }
 
@@ -86,7 +93,7 @@ export function dagJson(dag: DagRow) {
     pickle_id: null,
     default_view: "grid",
     fileloc: dag.fileloc,
-    file_token: "",
+    file_token: fileToken(dag.fileloc),
     owners: dag.owners ? dag.owners.split(",").map((o) => o.trim()).filter(Boolean) : [],
     description: dag.description || null,
     schedule_interval: scheduleIntervalJson(dag),
@@ -134,7 +141,6 @@ export function taskJson(task: SerializedTask) {
     ui_color: "#fff",
     ui_fgcolor: "#000",
     template_fields: task.template_fields,
-    sub_dag: null,
     downstream_task_ids: task.downstream_task_ids,
     doc_md: task.doc_md,
   };
@@ -164,3 +170,25 @@ export type DagRunJson = ReturnType<typeof dagRunJson>;
 export type TaskInstanceJson = ReturnType<typeof taskInstanceJson>;
 export type TaskInstanceReferenceJson = ReturnType<typeof taskInstanceReferenceJson>;
 export type BackfillJson = ReturnType<typeof backfillJson>;
+
+/** DAGDetail: the DAG, plus what its latest serialized version says. */
+export function dagDetailJson(dag: DagRow, data: SerializedDag) {
+  return {
+    ...dagJson(dag),
+    timezone: data.timezone,
+    catchup: data.catchup,
+    orientation: "LR",
+    concurrency: data.max_active_tasks,
+    start_date: data.start_date ? iso(new Date(data.start_date)) : null,
+    dag_run_timeout: timeDelta(data.dagrun_timeout),
+    dataset_expression: null,
+    doc_md: data.doc_md,
+    default_view: "grid",
+    params: data.params,
+    end_date: data.end_date ? iso(new Date(data.end_date)) : null,
+    is_paused_upon_creation: data.is_paused_upon_creation,
+    last_parsed: iso(dag.last_parsed_time),
+    template_search_path: null,
+    render_template_as_native_obj: data.render_template_as_native_obj,
+  };
+}

@@ -15,7 +15,7 @@ export async function ensureAdminUser(db: Database, home: string, log: (m: strin
   if (rows[0].n > 0) return null;
   const password = randomBytes(12).toString("base64url");
   const inserted = await db.query(
-    "INSERT INTO ab_user (username, role, password_hash, first_name, last_name) VALUES ('admin', 'Admin', $1, 'Admin', 'User') ON CONFLICT DO NOTHING",
+    "INSERT INTO ab_user (username, role, password_hash, first_name, last_name, email) VALUES ('admin', 'Admin', $1, 'Admin', 'User', 'admin@example.com') ON CONFLICT DO NOTHING",
     [await hashPassword(password)],
   );
   if (inserted.rowCount === 0) return null;

@@ -1,0 +1,102 @@
+import type express from "express";
+import { RequestError } from "../../core/runs/request-error.ts";
+import type { Database } from "../../core/store/database.ts";
+import {
+  CONNECTION_ORDER_COLUMNS, deleteConnection, getConnection, insertConnection, listConnections, updateConnection, type ConnectionRow,
+} from "../../core/store/queries/connections.ts";
+import { orderByClause, pageOf } from "../../core/store/queries/order-by.ts";
+import { Resource } from "../auth/permissions.ts";
+import { audit, list, num, str } from "./call-values.ts";
+import { NO_CONTENT, route } from "./route.ts";
+import { connectionItemJson, connectionJson } from "./resource-serializers.ts";
+
+const C = Resource.CONNECTION;
+const FIELDS = ["connection_id", "conn_type", "description", "host", "login", "schema", "port", "password", "extra"] as const;
+// Airflow's connection id rule (airflow.utils.helpers.validate_key): letters, digits, _ . - and at most 250 of them.
+const CONN_ID = /^[\w.-]{1,250}$/;
+
+/** A connection row from a request body over `base` (all fields, or only those of update_mask), checked. */
+function connectionFrom(body: Record<string, unknown>, base: ConnectionRow | null, mask: string[]): ConnectionRow {
+  const unknown = mask.filter((f) => !(FIELDS as readonly string[]).includes(f));
+  if (unknown.length) throw new RequestError(400, `update_mask names unknown field(s) ${unknown.join(", ")}: use ${FIELDS.join(", ")}.`);
+  const take = (f: (typeof FIELDS)[number]) => (mask.length ? mask.includes(f) : body[f] !== undefined || !base);
+  const row: ConnectionRow = {
+    conn_id: take("connection_id") ? (str(body, "connection_id") ?? "") : base!.conn_id,
+    conn_type: take("conn_type") ? (str(body, "conn_type") ?? "") : base!.conn_type,
+    description: take("description") ? str(body, "description") : base!.description,
+    host: take("host") ? str(body, "host") : base!.host,
+    login: take("login") ? str(body, "login") : base!.login,
+    schema: take("schema") ? str(body, "schema") : base!.schema,
+    port: take("port") ? num(body, "port") : base!.port,
+    password: take("password") ? str(body, "password") : base!.password,
+    extra: take("extra") ? str(body, "extra") : base!.extra,
+  };
+  if (!CONN_ID.test(row.conn_id)) throw new RequestError(400, `connection_id "${row.conn_id}" is invalid: use 1–250 letters, digits, _ . or -.`);
+  if (!row.conn_type) throw new RequestError(400, "conn_type is required (e.g. http, postgres, fs).");
+  if (row.extra !== null && row.extra !== "") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(row.extra);
+    } catch {
+      throw new RequestError(400, 'extra must be a JSON object in a string, e.g. "{\\"timeout\\": 10}".');
+    }
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new RequestError(400, "extra must be a JSON object in a string.");
+  }
+  return row;
+}
+
+async function requireConnection(db: Database, connId: string): Promise<ConnectionRow> {
+  const found = await getConnection(db, connId);
+  if (!found) throw new RequestError(404, `Connection "${connId}" does not exist (GET /connections lists them).`);
+  return found;
+}
+
+/** Connections: list, get, create, update (with update_mask), delete, test. The password is never answered. */
+export function connectionsRoutes(router: express.Router, db: Database): void {
+  route(router, db, "get_connections", { resource: C, action: "can_read" }, async (call) => {
+    const { limit, offset } = pageOf(call.query);
+    const { connections, total } = await listConnections(db, orderByClause(call.query.order_by, CONNECTION_ORDER_COLUMNS, "connection_id", "conn_id"), limit, offset);
+    return { connections: connections.map(connectionItemJson), total_entries: total };
+  });
+
+  route(router, db, "get_connection", { resource: C, action: "can_read" }, async (call) => connectionJson(await requireConnection(db, call.params.connection_id)));
+
+  route(router, db, "post_connection", { resource: C, action: "can_create" }, async (call) => {
+    const row = connectionFrom(call.body, null, []);
+    const saved = await db.transaction(async (tx) => {
+      const created = await insertConnection(tx, row);
+      if (!created) throw new RequestError(409, `Connection "${row.conn_id}" already exists: PATCH /connections/${row.conn_id} to change it.`);
+      await audit(tx, call, "connection.create", { extra: JSON.stringify({ connection_id: row.conn_id }) });
+      return created;
+    });
+    return connectionJson(saved);
+  });
+
+  route(router, db, "patch_connection", { resource: C, action: "can_edit" }, async (call) => {
+    const connId = call.params.connection_id;
+    const current = await requireConnection(db, connId);
+    const row = connectionFrom(call.body, current, list(call.query, "update_mask"));
+    if (call.body.connection_id !== undefined && row.conn_id !== connId) throw new RequestError(400, `The connection_id in the body ("${row.conn_id}") differs from the one in the path ("${connId}").`);
+    const saved = await db.transaction(async (tx) => {
+      const updated = await updateConnection(tx, connId, row);
+      await audit(tx, call, "connection.edit", { extra: JSON.stringify({ connection_id: connId }) });
+      return updated!;
+    });
+    return connectionJson(saved);
+  });
+
+  route(router, db, "delete_connection", { resource: C, action: "can_delete" }, async (call) => {
+    const connId = call.params.connection_id;
+    await db.transaction(async (tx) => {
+      if (!(await deleteConnection(tx, connId))) throw new RequestError(404, `Connection "${connId}" does not exist.`);
+      await audit(tx, call, "connection.delete", { extra: JSON.stringify({ connection_id: connId }) });
+    });
+    return NO_CONTENT;
+  });
+
+  // Airflow tests a connection through its hook's test_connection(); Updraft's hooks have none yet, so it says so.
+  route(router, db, "test_connection", { resource: C, action: "can_create" }, async (call) => {
+    const row = connectionFrom({ connection_id: "test", ...call.body }, null, []);
+    return { status: false, message: `Testing connections of type "${row.conn_type}" is not supported: no Updraft hook can test it yet. Run a task that uses it instead.` };
+  });
+}
