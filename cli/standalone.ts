@@ -14,6 +14,7 @@ import { createApp, listen, type RunningServer } from "../webserver/app.ts";
 import { ExecutionApi } from "../webserver/execution-api/execution-api.ts";
 import { ensureAdminUser } from "../webserver/auth/standalone-admin.ts";
 import { restApiRouter } from "../webserver/api/router.ts";
+import { uiRouter } from "../webserver/ui/router.ts";
 import { removeStandaloneDescriptor, writeStandaloneDescriptor } from "./standalone-descriptor.ts";
 
 export interface StandaloneOptions {
@@ -60,18 +61,20 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
   let scheduler: Scheduler | undefined;
   const executionApi = new ExecutionApi(db, secret, schedulerEvents(db, () => scheduler));
   const executor = await chooseExecutor(options, home, executionApi, log);
+  const hooks = {
+    onChange: (key?: string) => {
+      // A run whose TIs were changed behind the scheduler's back (clear) is read again; queued runs may start.
+      if (key) scheduler?.wake(key);
+      scheduler?.runsCreated();
+    },
+  };
+  const logs = { logPathFor: (key: Parameters<typeof logPathFor>[1], tryNumber: number) => logPathFor(home, key, tryNumber) };
   const app = createApp({
     executionApi,
-    routers: options.restApi === false ? [] : [{
-      path: "/api/v1",
-      router: restApiRouter(db, {
-        onChange: (key) => {
-          // A run whose TIs were changed behind the scheduler's back (clear) is read again; queued runs may start.
-          if (key) scheduler?.wake(key);
-          scheduler?.runsCreated();
-        },
-      }, { logPathFor: (key, tryNumber) => logPathFor(home, key, tryNumber) }),
-    }],
+    routers: options.restApi === false ? [] : [
+      { path: "/api/v1", router: restApiRouter(db, hooks, logs) },
+      { path: "/", router: uiRouter(db, hooks, { ...logs, secret }) },
+    ],
   });
   const server: RunningServer = await listen(app, options.port ?? Number(process.env.UPDRAFT_PORT ?? 8080), process.env.UPDRAFT_HOST || "127.0.0.1");
   scheduler = new Scheduler(db, { executor, apiUrl: server.url, home, secret, zombieThresholdMs: options.zombieThresholdMs, log: (m) => log(`[scheduler] ${m}`) });

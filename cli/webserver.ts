@@ -8,6 +8,7 @@ import { logPathFor, SCHEDULER_CHANNEL } from "../scheduler/scheduler.ts";
 import { restApiRouter } from "../webserver/api/router.ts";
 import { createApp, listen } from "../webserver/app.ts";
 import { ExecutionApi } from "../webserver/execution-api/execution-api.ts";
+import { uiRouter } from "../webserver/ui/router.ts";
 
 export interface WebserverOptions {
   port?: number;
@@ -18,7 +19,7 @@ export interface WebserverOptions {
 }
 
 /**
- * `updraft webserver`: the REST API and the execution API without a scheduler, as Airflow's webserver (and API server)
+ * `updraft webserver`: the web UI, the REST API and the execution API without a scheduler, as Airflow's webserver (and API server)
  * run apart from its schedulers. It needs PostgreSQL: schedulers in other processes hear what changed through NOTIFY.
  * Workers point UPDRAFT_API_URL here, so a scheduler's death does not cut them off from the API.
  */
@@ -36,9 +37,13 @@ export async function startWebserver(options: WebserverOptions = {}) {
     // No scheduler here: every scheduler is told to look again.
     onChange: () => void db.notify(SCHEDULER_CHANNEL, "").catch(() => {}),
   };
+  const logs = { logPathFor: (key: Parameters<typeof logPathFor>[1], tryNumber: number) => logPathFor(home, key, tryNumber) };
   const app = createApp({
     executionApi,
-    routers: [{ path: "/api/v1", router: restApiRouter(db, hooks, { logPathFor: (key, tryNumber) => logPathFor(home, key, tryNumber) }) }],
+    routers: [
+      { path: "/api/v1", router: restApiRouter(db, hooks, logs) },
+      { path: "/", router: uiRouter(db, hooks, { ...logs, secret: loadSecretKey(home) }) },
+    ],
   });
   const server = await listen(app, options.port ?? Number(process.env.UPDRAFT_PORT ?? 8080), options.host ?? (process.env.UPDRAFT_HOST || "127.0.0.1"));
   log(`Updraft web server is running at ${server.url} (database: ${db.description})`);

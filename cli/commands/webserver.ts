@@ -4,7 +4,7 @@ import { untilSignal } from "../until-signal.ts";
 export const webserver: Command = {
   group: "webserver",
   verb: "",
-  summary: "Run the REST API and the execution API workers report to, without a scheduler (PostgreSQL only)",
+  summary: "Run the web UI, the REST API and the execution API workers report to, without a scheduler (PostgreSQL only)",
   args: "",
   options: { port: { type: "string", short: "p" } },
   optionHelp: { port: "-p, --port N               port (default 8080, UPDRAFT_PORT; 0 = any free port); UPDRAFT_HOST to bind elsewhere" },
