@@ -1,6 +1,11 @@
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { triggerDagRun } from "../core/runs/trigger-dag-run.ts";
+import { DagProcessor } from "../scheduler/dag-processor/dag-processor.ts";
+import { restApiRouter } from "../webserver/api/router.ts";
+import { createApp, listen } from "../webserver/app.ts";
+import { hashPassword } from "../webserver/auth/passwords.ts";
+import { ExecutionApi } from "../webserver/execution-api/execution-api.ts";
 import { describeEachBackend } from "./helpers/databases.ts";
 import { harnessOverFolder } from "./helpers/scheduler-harness.ts";
 import { waitFor } from "./helpers/wait-for.ts";
@@ -72,5 +77,47 @@ describeEachBackend("dataset-triggered runs", (backend) => {
     expect((await env.db.query<{ n: number }>("SELECT count(*)::int AS n FROM dataset_event")).rows[0].n).toBe(before);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await runsOf("ds_consumer_any")).toHaveLength(anyBefore);
+  });
+});
+
+// Datasets are known once a DAG names them (the DAG processor registers them), and an event created through the REST
+// API (Airflow 2.9+'s POST /datasets/events) queues the DAGs scheduled on the dataset, as a producer task's would.
+describeEachBackend("dataset events from the REST API", (backend) => {
+  const env = harnessOverFolder(backend, fixtures);
+
+  it("the DAG processor registers the datasets DAGs name; an API event runs the consumers", async () => {
+    const processor = new DagProcessor(env.db, { dagsFolder: fixtures });
+    try {
+      await processor.processOnce();
+    } finally {
+      await processor.close();
+    }
+    await env.db.query("UPDATE dag SET is_paused = false");
+    const { rows: known } = await env.db.query<{ uri: string }>("SELECT uri FROM dataset ORDER BY uri");
+    expect(known.map((d) => d.uri)).toEqual(["s3://lake/customers", "s3://lake/orders/raw"]);
+
+    await env.db.query("INSERT INTO ab_user (username, role, password_hash) VALUES ('api_user', 'User', $1)", [await hashPassword("pw")]);
+    const server = await listen(createApp({
+      executionApi: new ExecutionApi(env.db, Buffer.from("x"), { onTryFinished: () => {} }),
+      routers: [{ path: "/api/v1", router: restApiRouter(env.db, { onChange: () => env.harness.scheduler.runsCreated() }) }],
+    }), 0);
+    try {
+      const response = await fetch(`${server.url}/api/v1/datasets/events`, {
+        method: "POST",
+        headers: { authorization: `Basic ${Buffer.from("api_user:pw").toString("base64")}`, "content-type": "application/json" },
+        body: JSON.stringify({ dataset_uri: "s3://lake/customers", extra: { from: "api" } }),
+      });
+      expect(response.status).toBe(200);
+      const run = await waitFor("ds_consumer_any to run from the API event", async () => {
+        const { rows } = await env.db.query<{ run_type: string; state: string }>("SELECT run_type, state FROM dag_run WHERE dag_id = 'ds_consumer_any'");
+        return rows[0]?.state === "success" ? rows[0] : undefined;
+      });
+      expect(run.run_type).toBe("dataset_triggered");
+      // All of orders and customers: only customers was updated.
+      const { rows: all } = await env.db.query("SELECT 1 FROM dag_run WHERE dag_id = 'ds_consumer_all'");
+      expect(all).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -9,6 +9,8 @@ import { upsertDagFile } from "./sql/dag-file.ts";
 import { deleteImportErrors, upsertImportError } from "./sql/import-error.ts";
 import { lockDagStore } from "./sql/lock.ts";
 import { storeDagVersion } from "./sql/serialized-dag.ts";
+import { registerDatasets } from "../../core/store/queries/dataset-events.ts";
+import { conditionUris, storedCondition } from "../../core/timetables/dataset-triggered.ts";
 
 /**
  * The mtime recorded for a file whose error depends on other files (a dag id another file defines): it never equals
@@ -48,6 +50,7 @@ async function storeDags(tx: Queryable, file: string, dags: SerializedDag[], mti
     await upsertDag(tx, dag, hash, dag.is_paused_upon_creation ?? pausedAtCreation);
     if ((await storeDagVersion(tx, dag.dag_id, hash, dag)) !== null) newVersions.push(dag.dag_id);
   }
+  await registerDatasets(tx, dags.flatMap(datasetUris));
   const dagIds = dags.map((d) => d.dag_id);
   const deactivated = await deactivateDagsMissingFromFile(tx, file, dagIds);
   await deleteImportErrors(tx, [file]);
@@ -79,4 +82,11 @@ async function currentMtime(file: string): Promise<number | null> {
   } catch {
     return null;
   }
+}
+
+/** The datasets a DAG names: its tasks' outlets and inlets, and its schedule's condition. */
+function datasetUris(dag: SerializedDag): string[] {
+  const condition = storedCondition(dag.timetable);
+  const fromTasks = dag.tasks.flatMap((t) => [...t.outlets, ...t.inlets].map((d) => String(d.uri)));
+  return [...fromTasks, ...(condition ? conditionUris(condition) : [])];
 }

@@ -7,6 +7,8 @@ import {
 import { deleteQueuedEvents, listQueuedEvents, type QueuedEventRow } from "../../core/store/queries/dataset-queue.ts";
 import { orderByClause, pageOf } from "../../core/store/queries/order-by.ts";
 import type { JsonObject } from "../../core/types.ts";
+import { queueConsumers } from "../../core/store/queries/dataset-events.ts";
+import type { RestApiHooks } from "./router.ts";
 import { Resource } from "../auth/permissions.ts";
 import { audit, date, list, num, str } from "./call-values.ts";
 import { NO_CONTENT, route, type Call } from "./route.ts";
@@ -16,7 +18,7 @@ import { datasetEventJson, datasetJson } from "./resource-serializers.ts";
 const D = Resource.DATASET;
 
 /** Datasets and dataset events: list, get, and create an event (a user saying "this data changed"). */
-export function datasetsRoutes(router: express.Router, db: Database): void {
+export function datasetsRoutes(router: express.Router, db: Database, hooks: RestApiHooks): void {
   // Registered before /datasets/{uri} so that "events" is not taken for a URI.
   route(router, db, "get_dataset_events", { resource: D, action: "can_read" }, async (call) => {
     const { limit, offset } = pageOf(call.query);
@@ -32,11 +34,13 @@ export function datasetsRoutes(router: express.Router, db: Database): void {
     const uri = str(call.body, "dataset_uri")!;
     const dataset = await getDataset(db, uri);
     if (!dataset) throw new RequestError(404, `Dataset "${uri}" does not exist: a dataset is known once a DAG declares it as an outlet or schedule.`);
-    const event = await db.transaction(async (tx) => {
+    const { event, queued } = await db.transaction(async (tx) => {
       const created = await insertDatasetEvent(tx, dataset.id, (call.body.extra as JsonObject | null | undefined) ?? {});
       await audit(tx, call, "dataset.create", { extra: JSON.stringify({ dataset_uri: uri }) });
-      return created;
+      // As a producer task's event would: the DAGs scheduled on the dataset get a run queued.
+      return { event: created, queued: await queueConsumers(tx, dataset.id, dataset.uri) };
     });
+    if (queued.length) hooks.onChange();
     return datasetEventJson(event);
   });
 

@@ -58,7 +58,7 @@ export function restApiRouter(db: Database, hooks: RestApiHooks, options: RestAp
   variablesRoutes(router, db);
   connectionsRoutes(router, db);
   poolsRoutes(router, db);
-  datasetsRoutes(router, db);
+  datasetsRoutes(router, db, hooks);
   auditRoutes(router, db);
   metaRoutes(router, db);
   securityRoutes(router, db);

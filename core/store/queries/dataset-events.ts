@@ -36,15 +36,26 @@ export async function recordDatasetEvents(tx: Queryable, source: EventSource, ev
       `INSERT INTO dataset_event (dataset_id, extra, source_dag_id, source_task_id, source_run_id, source_map_index) VALUES ($1, $2, $3, $4, $5, $6)`,
       [datasetId, JSON.stringify(event.extra ?? {}), source.dagId, source.taskId, source.runId, source.mapIndex],
     );
-    const targets = consumers.filter((c) => c.uris.includes(uri)).map((c) => c.dagId);
-    if (!targets.length) continue;
-    await tx.query(
-      `INSERT INTO dataset_dag_run_queue (dataset_id, target_dag_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
-      [datasetId, targets],
-    );
-    for (const dagId of targets) queued.add(dagId);
+    for (const dagId of await queueConsumers(tx, datasetId, uri, consumers)) queued.add(dagId);
   }
   return [...queued];
+}
+
+/**
+ * Queues a run of every active, unpaused DAG scheduled on this dataset (for an event recorded another way, e.g. through
+ * the REST API). Returns the DAG ids queued.
+ */
+export async function queueConsumers(tx: Queryable, datasetId: number, uri: string, consumers?: Array<{ dagId: string; uris: string[] }>): Promise<string[]> {
+  const targets = (consumers ?? (await datasetConsumers(tx))).filter((c) => c.uris.includes(uri)).map((c) => c.dagId);
+  if (targets.length) {
+    await tx.query(`INSERT INTO dataset_dag_run_queue (dataset_id, target_dag_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`, [datasetId, targets]);
+  }
+  return targets;
+}
+
+/** Makes the datasets these URIs name known (a DAG declares them as outlets or in its schedule), as Airflow lists them. */
+export async function registerDatasets(tx: Queryable, uris: readonly string[]): Promise<void> {
+  if (uris.length) await tx.query("INSERT INTO dataset (uri) SELECT unnest($1::text[]) ON CONFLICT (uri) DO UPDATE SET is_orphaned = false", [[...new Set(uris)]]);
 }
 
 /** Active, unpaused DAGs whose latest version is scheduled on datasets, with the URIs their condition names. */
