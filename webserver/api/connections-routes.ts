@@ -6,14 +6,13 @@ import {
 } from "../../core/store/queries/connections.ts";
 import { orderByClause, pageOf } from "../../core/store/queries/order-by.ts";
 import { Resource } from "../auth/permissions.ts";
+import { checkConnection } from "../resource-rules.ts";
 import { audit, list, num, str } from "./call-values.ts";
 import { NO_CONTENT, route } from "./route.ts";
 import { connectionItemJson, connectionJson } from "./resource-serializers.ts";
 
 const C = Resource.CONNECTION;
 const FIELDS = ["connection_id", "conn_type", "description", "host", "login", "schema", "port", "password", "extra"] as const;
-// Airflow's connection id rule (airflow.utils.helpers.validate_key): letters, digits, _ . - and at most 250 of them.
-const CONN_ID = /^[\w.-]{1,250}$/;
 
 /** A connection row from a request body over `base` (all fields, or only those of update_mask), checked. */
 function connectionFrom(body: Record<string, unknown>, base: ConnectionRow | null, mask: string[]): ConnectionRow {
@@ -31,17 +30,7 @@ function connectionFrom(body: Record<string, unknown>, base: ConnectionRow | nul
     password: take("password") ? str(body, "password") : base!.password,
     extra: take("extra") ? str(body, "extra") : base!.extra,
   };
-  if (!CONN_ID.test(row.conn_id)) throw new RequestError(400, `connection_id "${row.conn_id}" is invalid: use 1–250 letters, digits, _ . or -.`);
-  if (!row.conn_type) throw new RequestError(400, "conn_type is required (e.g. http, postgres, fs).");
-  if (row.extra !== null && row.extra !== "") {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(row.extra);
-    } catch {
-      throw new RequestError(400, 'extra must be a JSON object in a string, e.g. "{\\"timeout\\": 10}".');
-    }
-    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new RequestError(400, "extra must be a JSON object in a string.");
-  }
+  checkConnection(row);
   return row;
 }
 

@@ -5,6 +5,7 @@ import { orderByClause, pageOf } from "../../core/store/queries/order-by.ts";
 import { getPoolUsage, insertPool, listPoolUsage, POOL_ORDER_COLUMNS, updatePool } from "../../core/store/queries/pool-slots.ts";
 import { DEFAULT_POOL, deletePool, type PoolRow } from "../../core/store/queries/pools.ts";
 import { Resource } from "../auth/permissions.ts";
+import { checkSlots, DEFAULT_POOL_KEPT } from "../resource-rules.ts";
 import { audit, bool, list, num, str } from "./call-values.ts";
 import { NO_CONTENT, route } from "./route.ts";
 import { poolJson } from "./resource-serializers.ts";
@@ -16,11 +17,6 @@ async function requirePool(db: Database, name: string) {
   const pool = await getPoolUsage(db, name);
   if (!pool) throw new RequestError(404, `Pool "${name}" does not exist (GET /pools lists them).`);
   return pool;
-}
-
-function checkSlots(slots: number | null): number {
-  if (slots === null || slots < -1) throw new RequestError(400, "slots must be a whole number ≥ 0, or -1 for unlimited.");
-  return slots;
 }
 
 /** Pools: list, get, create, update (with update_mask), delete (never default_pool). */
@@ -70,7 +66,7 @@ export function poolsRoutes(router: express.Router, db: Database): void {
 
   route(router, db, "delete_pool", { resource: P, action: "can_delete" }, async (call) => {
     const name = call.params.pool_name;
-    if (name === DEFAULT_POOL) throw new RequestError(400, "default_pool cannot be deleted (every task without a pool uses it); resize it instead.");
+    if (name === DEFAULT_POOL) throw new RequestError(400, DEFAULT_POOL_KEPT);
     await db.transaction(async (tx) => {
       if (!(await deletePool(tx, name))) throw new RequestError(404, `Pool "${name}" does not exist.`);
       await audit(tx, call, "pool.delete", { extra: JSON.stringify({ pool: name }) });

@@ -40,6 +40,13 @@ export function requirePermission(res: Response, action: Action, resource: Resou
   }
 }
 
+/** Which changes the user's role may make to pools, variables or connections: a page shows exactly those buttons. */
+export function resourceAbilities(res: Response, resource: Resource) {
+  const role = userOf(res).role;
+  const abilities = { create: isAuthorized(role, "can_create", resource), edit: isAuthorized(role, "can_edit", resource), delete: isAuthorized(role, "can_delete", resource) };
+  return { ...abilities, any: abilities.edit || abilities.delete };
+}
+
 export interface LoadedDag {
   row: DagRow;
   dag: SerializedDag;

@@ -11,11 +11,14 @@ import type { UiContext, UiHooks } from "./context.ts";
 import { renderPage } from "./render.ts";
 import { actionRoutes } from "./routes/actions.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { connectionRoutes } from "./routes/connections.ts";
 import { dagRoutes } from "./routes/dag.ts";
 import { dagsRoutes } from "./routes/dags.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { loginRoutes, loadLoggedInUser } from "./routes/login.ts";
+import { poolRoutes } from "./routes/pools.ts";
 import { runRoutes } from "./routes/runs.ts";
+import { variableRoutes } from "./routes/variables.ts";
 
 export type { UiHooks } from "./context.ts";
 
@@ -83,6 +86,9 @@ export function uiRouter(db: Database, hooks: UiHooks, options: UiOptions = {}):
   dagRoutes(router, ctx);
   runRoutes(router, ctx);
   actionRoutes(router, ctx);
+  poolRoutes(router, ctx);
+  variableRoutes(router, ctx);
+  connectionRoutes(router, ctx);
   adminRoutes(router, ctx);
   eventRoutes(router, ctx);
 

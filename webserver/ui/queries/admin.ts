@@ -2,13 +2,13 @@ import type { Queryable } from "../../../core/store/database.ts";
 
 /** Pools with how many slots their TIs use now. No parameters. */
 export async function listPoolUsage(db: Queryable) {
-  const { rows } = await db.query<{ pool: string; slots: number; description: string; running: number; queued: number; scheduled: number }>(
-    `SELECT p.pool, p.slots, p.description,
+  const { rows } = await db.query<{ pool: string; slots: number; description: string; include_deferred: boolean; running: number; queued: number; scheduled: number }>(
+    `SELECT p.pool, p.slots, p.description, p.include_deferred,
             coalesce(sum(ti.pool_slots) FILTER (WHERE ti.state = 'running'), 0)::int AS running,
             coalesce(sum(ti.pool_slots) FILTER (WHERE ti.state = 'queued'), 0)::int AS queued,
             coalesce(sum(ti.pool_slots) FILTER (WHERE ti.state = 'scheduled'), 0)::int AS scheduled
        FROM slot_pool p LEFT JOIN task_instance ti ON ti.pool = p.pool AND ti.state IN ('running', 'queued', 'scheduled')
-      GROUP BY p.pool, p.slots, p.description ORDER BY p.pool`,
+      GROUP BY p.pool, p.slots, p.description, p.include_deferred ORDER BY p.pool`,
   );
   return rows;
 }
@@ -19,6 +19,15 @@ export async function listVariables(db: Queryable) {
     "SELECT key, val, description, is_encrypted FROM variable ORDER BY key",
   );
   return rows;
+}
+
+/** One variable, with whether it was stored encrypted (its value is then hidden as a secret one's). Parameters: key. */
+export async function getVariableForUi(db: Queryable, key: string) {
+  const { rows } = await db.query<{ key: string; val: string; description: string | null; is_encrypted: boolean }>(
+    "SELECT key, val, description, is_encrypted FROM variable WHERE key = $1",
+    [key],
+  );
+  return rows[0] ?? null;
 }
 
 /** Connections without their password or extra: the page never has them to leak. No parameters. */

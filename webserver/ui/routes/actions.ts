@@ -1,5 +1,4 @@
 import type express from "express";
-import type { Request } from "express";
 import { clearTaskInstances } from "../../../core/runs/clear-task-instances.ts";
 import { markTaskInstances, type MarkableState } from "../../../core/runs/mark-task-instances.ts";
 import { RequestError } from "../../../core/runs/request-error.ts";
@@ -8,12 +7,10 @@ import { setDagRunState } from "../../../core/runs/set-dag-run-state.ts";
 import { triggerDagRun } from "../../../core/runs/trigger-dag-run.ts";
 import { parseDate } from "../../../core/dates.ts";
 import { backTo, dagAbilities, dagUrl, loadDag, page, param, redirectWith, requireAbility, runUrl, UiError, userOf, type UiContext } from "../context.ts";
+import { bodyOf, flag, text } from "../form.ts";
 import { renderPage } from "../render.ts";
 import { confFromForm, paramFields } from "../trigger-form.ts";
 
-const bodyOf = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
-const flag = (body: Record<string, unknown>, name: string) => body[name] === "true" || body[name] === "on";
-const text = (body: Record<string, unknown>, name: string) => (typeof body[name] === "string" ? (body[name] as string).trim() : "");
 
 /** Trigger (with a form generated from the DAG's params), clear, mark task instances and set a run's state. */
 export function actionRoutes(router: express.Router, ctx: UiContext): void {

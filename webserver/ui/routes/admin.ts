@@ -2,33 +2,13 @@ import type express from "express";
 import { canAccessDag, Resource } from "../../auth/permissions.ts";
 import { dagAccessControl } from "../../../core/store/queries/dag-access.ts";
 import { page, query, requirePermission, userOf, type UiContext } from "../context.ts";
-import { datasetDags, listAuditLog, listConnections, listDatasets, listPoolUsage, listVariables } from "../queries/admin.ts";
+import { datasetDags, listAuditLog, listDatasets } from "../queries/admin.ts";
 import { renderPage } from "../render.ts";
 
-// Airflow's default sensitive_var_conn_names: a variable whose key contains one of these has its value hidden.
-const SENSITIVE = ["access_token", "api_key", "apikey", "authorization", "passphrase", "passwd", "password", "private_key", "secret", "token", "keyfile_dict", "service_account"];
-const isSensitive = (key: string) => SENSITIVE.some((word) => key.toLowerCase().includes(word));
 const PAGE_SIZE = 100;
 
-/** Read-only pages: pools, variables, connections (passwords never shown), datasets, and the audit log. */
+/** Read-only pages: datasets and the audit log (pools, variables and connections have their own files). */
 export function adminRoutes(router: express.Router, ctx: UiContext): void {
-  router.get("/pools", page(async (_req, res) => {
-    requirePermission(res, "can_read", Resource.POOL);
-    const pools = (await listPoolUsage(ctx.db)).map((p) => ({ ...p, open: p.slots < 0 ? "∞" : p.slots - p.running - p.queued, unlimited: p.slots < 0 }));
-    renderPage(res, "pools", "Pools", { pools });
-  }));
-
-  router.get("/variables", page(async (_req, res) => {
-    requirePermission(res, "can_read", Resource.VARIABLE);
-    const variables = (await listVariables(ctx.db)).map((v) => ({ ...v, shown: isSensitive(v.key) || v.is_encrypted ? "***" : v.val }));
-    renderPage(res, "variables", "Variables", { variables });
-  }));
-
-  router.get("/connections", page(async (_req, res) => {
-    requirePermission(res, "can_read", Resource.CONNECTION);
-    renderPage(res, "connections", "Connections", { connections: await listConnections(ctx.db) });
-  }));
-
   router.get("/datasets", page(async (_req, res) => {
     requirePermission(res, "can_read", Resource.DATASET);
     const role = userOf(res).role;
