@@ -1,35 +1,11 @@
-import { UpdraftError } from "../../core/errors.ts";
 import type { Database } from "../../core/store/database.ts";
-import { DatabaseLockedError } from "../../core/store/errors.ts";
-import { requireCurrentSchema } from "../../core/store/migrate.ts";
-import { openDatabase } from "../../core/store/open.ts";
 import { DEFAULT_POOL, deletePool, listPools, setPool, type PoolRow } from "../../core/store/queries/pools.ts";
 import { didYouMean } from "../../core/suggest.ts";
+import { withDatabase } from "../with-database.ts";
 import { OUTPUT_HELP, OUTPUT_OPTION, outputFormat, UsageError, type CliIO, type Command } from "../command.ts";
 import { formatTable } from "../table.ts";
 
-/**
- * `updraft pools set | list | delete`, as Airflow's `airflow pools …`: they write the metadata database directly, so
- * on the embedded database they work while no other process has it open (stop `updraft standalone` first).
- */
-async function withPools(work: (db: Database) => Promise<number>): Promise<number> {
-  const db = await openDatabase().catch((error: unknown) => {
-    if (!(error instanceof DatabaseLockedError)) throw error;
-    throw new UpdraftError(
-      "DB_LOCKED",
-      `The embedded database is open in another process (pid ${error.pid}), and \`updraft pools\` writes the database directly ` +
-        "(the REST API has no pools endpoints yet). Stop that process, run this again, then start it again; or use PostgreSQL " +
-        "(UPDRAFT_DATABASE_URL), where pools can be changed while the scheduler runs.",
-      { cause: error },
-    );
-  });
-  try {
-    await requireCurrentSchema(db);
-    return await work(db);
-  } finally {
-    await db.close();
-  }
-}
+const withPools = (work: (db: Database) => Promise<number>) => withDatabase("updraft pools", work);
 
 function printPools(io: CliIO, pools: PoolRow[], format: "json" | "table" | "plain"): void {
   if (format === "json") io.out(JSON.stringify(pools));

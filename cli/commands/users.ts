@@ -1,40 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { userInfo } from "node:os";
-import { UpdraftError } from "../../core/errors.ts";
 import type { Database } from "../../core/store/database.ts";
-import { DatabaseLockedError } from "../../core/store/errors.ts";
-import { requireCurrentSchema } from "../../core/store/migrate.ts";
-import { openDatabase } from "../../core/store/open.ts";
 import { recordEvent } from "../../core/store/queries/event-log.ts";
 import { deleteUser, insertUser, listUsers, type UserRow } from "../../core/store/queries/users.ts";
 import { didYouMean } from "../../core/suggest.ts";
 import { hashPassword } from "../../webserver/auth/passwords.ts";
 import { isRoleName, ROLES } from "../../webserver/auth/permissions.ts";
+import { withDatabase } from "../with-database.ts";
 import { OUTPUT_HELP, OUTPUT_OPTION, outputFormat, UsageError, type CliIO, type Command } from "../command.ts";
 import { formatTable } from "../table.ts";
 
-/**
- * `updraft users create | list | delete`, as Airflow's `airflow users …`: they write the metadata database directly
- * (the REST API has no users endpoints), so on the embedded database they work while no other process has it open.
- */
-async function withUsers(work: (db: Database) => Promise<number>): Promise<number> {
-  const db = await openDatabase().catch((error: unknown) => {
-    if (!(error instanceof DatabaseLockedError)) throw error;
-    throw new UpdraftError(
-      "DB_LOCKED",
-      `The embedded database is open in another process (pid ${error.pid}), and \`updraft users\` writes the database directly. ` +
-        "Stop that process, run this again, then start it again; or use PostgreSQL (UPDRAFT_DATABASE_URL), where users can be managed while it runs.",
-      { cause: error },
-    );
-  });
-  try {
-    await requireCurrentSchema(db);
-    return await work(db);
-  } finally {
-    await db.close();
-  }
-}
+const withUsers = (work: (db: Database) => Promise<number>) => withDatabase("updraft users", work);
 
 const operator = () => {
   try {
