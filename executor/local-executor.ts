@@ -111,18 +111,21 @@ export class LocalExecutor implements Executor {
     if (runner.child.connected) runner.child.send({ type: "api-reply", id, response } satisfies RunnerMessage);
   }
 
-  /** A runner's outcome, recorded for it. Retried as its own call would be while the database is briefly unreachable. */
+  /**
+   * A runner's outcome, recorded for it. While the database is unreachable (a PostgreSQL restart takes seconds) it is
+   * retried for about half a minute, backing off up to 2 s; only then is the try left to zombie detection.
+   */
   private async recordFinish(workload: Workload, finish: FinishRequest): Promise<void> {
     const request = { method: "POST", path: "/ti/finish", authorization: `Bearer ${workload.token}`, body: finish };
     for (let attempt = 0; ; attempt++) {
       const response = await this.options.executionApi!.handle(request);
       if (response.status < 500) return;
-      if (attempt === 4) {
+      if (attempt === 18 || this.stopping) {
         const { dagId, taskId } = workload.key;
         this.log(`Could not record that ${dagId}.${taskId} try ${workload.tryNumber} ended ${finish.state}: ${JSON.stringify(response.body)}. Zombie detection will fail it.`);
         return;
       }
-      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** attempt)));
     }
   }
 
