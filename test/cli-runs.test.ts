@@ -83,6 +83,8 @@ describeEachServer("an operator triggers, pauses and inspects runs from the CLI"
     expect(missing.stderr).toContain(`${file} does not exist`);
   });
 
+  // Skipped on the PostgreSQL back end of this suite, on purpose: there the CLI reaches the database directly and no
+  // web server runs, so there is no REST API to call. The case runs on the standalone back end (embedded database).
   it.skipIf(backend !== "standalone")("the REST API serves a try's log as text/plain, or as Airflow's {content, continuation_token}", LONG, async () => {
     const path = "/dags/cli_quick/dagRuns/run_a/taskInstances/hello/logs/1";
     const text = await server().api("GET", path, { accept: "text/plain" });
