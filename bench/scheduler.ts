@@ -8,7 +8,7 @@ import { DagBag } from "../core/dagbag/dagbag.ts";
 import { triggerDagRun } from "../core/runs/trigger-dag-run.ts";
 import { BACKENDS } from "../test/helpers/databases.ts";
 import { startHarness } from "../test/helpers/scheduler-harness.ts";
-import { report } from "./measure.ts";
+import { chainHops, report } from "./measure.ts";
 
 const backendName = process.env.BENCH_BACKEND === "postgres" ? "postgres" : "pglite";
 const backend = BACKENDS.find((b) => b.name === backendName)!;
@@ -31,14 +31,7 @@ try {
     const run = await triggerDagRun(db, "bench_chain_200");
     harness.scheduler.runsCreated();
     const state = await harness.waitForRun("bench_chain_200", run.run_id, 600_000);
-    const { rows } = await db.query<{ task_id: string; start_date: Date; end_date: Date }>(
-      "SELECT task_id, start_date, end_date FROM task_instance WHERE dag_id = 'bench_chain_200' AND run_id = $1",
-      [run.run_id],
-    );
-    const byIndex = new Map(rows.map((r) => [Number(r.task_id.slice(1)), r]));
-    const hops: number[] = [];
-    for (let i = 1; i < 200; i++) hops.push(byIndex.get(i)!.start_date.getTime() - byIndex.get(i - 1)!.end_date.getTime());
-    hops.sort((a, b) => a - b);
+    const hops = await chainHops(db, run.run_id);
     report("scheduler_hop_latency_chain_200", { backend: backendName, state, hops: hops.length, p50_ms: quantile(hops, 0.5), p99_ms: quantile(hops, 0.99), max_ms: hops.at(-1) });
   }
   {

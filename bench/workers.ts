@@ -17,7 +17,7 @@ import { BullmqExecutor } from "../executor/bullmq-executor.ts";
 import type { Executor } from "../executor/executor.ts";
 import { BACKENDS } from "../test/helpers/databases.ts";
 import { startHarness } from "../test/helpers/scheduler-harness.ts";
-import { report } from "./measure.ts";
+import { chainHops, report } from "./measure.ts";
 
 const backendName = process.env.BENCH_BACKEND === "postgres" ? "postgres" : "pglite";
 const backend = BACKENDS.find((b) => b.name === backendName)!;
@@ -59,12 +59,7 @@ async function measureWith(label: string, workers: number): Promise<void> {
     const chain = await triggerDagRun(db, "bench_chain_200");
     harness.scheduler.runsCreated();
     const chainState = await harness.waitForRun("bench_chain_200", chain.run_id, 600_000);
-    const { rows } = await db.query<{ task_id: string; start_date: Date; end_date: Date }>(
-      "SELECT task_id, start_date, end_date FROM task_instance WHERE dag_id = 'bench_chain_200' AND run_id = $1", [chain.run_id]);
-    const byIndex = new Map(rows.map((r) => [Number(r.task_id.slice(1)), r]));
-    const hops: number[] = [];
-    for (let i = 1; i < 200; i++) hops.push(byIndex.get(i)!.start_date.getTime() - byIndex.get(i - 1)!.end_date.getTime());
-    hops.sort((a, b) => a - b);
+    const hops = await chainHops(db, chain.run_id);
     report("executor_fanout_1000_and_hops", {
       backend: backendName, executor: label, workers, runners: RUNNERS, state: fanState === "success" && chainState === "success" ? "success" : "failed",
       seconds: +seconds.toFixed(2), tasks_per_s: Math.round(1002 / seconds), hop_p50_ms: hops[Math.floor(hops.length / 2)],

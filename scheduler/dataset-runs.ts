@@ -1,4 +1,5 @@
 import { createDagRun } from "../core/runs/create-dag-run.ts";
+import { consumedDatasetEvents } from "../core/store/queries/dataset-events.ts";
 import type { Database, Queryable } from "../core/store/database.ts";
 import { conditionHolds, conditionUris, storedCondition } from "../core/timetables/dataset-triggered.ts";
 import type { DagCache } from "./dag-cache.ts";
@@ -55,19 +56,11 @@ export async function createDatasetTriggeredRuns(db: Database, cache: DagCache):
   });
 }
 
-/**
- * The span of the events a new run consumes (its datasets' events up to its logical date, after the previous
- * dataset-triggered run's): from the earliest source run's data interval start (or event time) to the latest end.
- * Event times are compared at the millisecond, the precision run dates keep.
- */
+/** The span of the events a new run consumes: from the earliest source run's data interval start (or event time) to the latest end. */
 async function consumedInterval(tx: Queryable, dagId: string, uris: string[], logicalDate: Date): Promise<{ start: Date; end: Date } | null> {
-  const { rows } = await tx.query<{ start: Date | null; end: Date | null }>(
-    `SELECT min(coalesce(r.data_interval_start, e.timestamp)) AS start, max(coalesce(r.data_interval_end, e.timestamp)) AS end
-       FROM dataset_event e JOIN dataset ds ON ds.id = e.dataset_id
-       LEFT JOIN dag_run r ON r.dag_id = e.source_dag_id AND r.run_id = e.source_run_id
-      WHERE ds.uri = ANY($2::text[]) AND date_trunc('milliseconds', e.timestamp) <= $3
-        AND date_trunc('milliseconds', e.timestamp) > coalesce((SELECT max(logical_date) FROM dag_run WHERE dag_id = $1 AND run_type = 'dataset_triggered'), '-infinity'::timestamptz)`,
-    [dagId, uris, logicalDate],
-  );
-  return rows[0]?.start && rows[0].end ? { start: rows[0].start, end: rows[0].end } : null;
+  const events = await consumedDatasetEvents(tx, dagId, uris, logicalDate);
+  if (!events.length) return null;
+  const starts = events.map((e) => (e.source_interval_start ?? e.timestamp).getTime());
+  const ends = events.map((e) => (e.source_interval_end ?? e.timestamp).getTime());
+  return { start: new Date(Math.min(...starts)), end: new Date(Math.max(...ends)) };
 }

@@ -80,26 +80,41 @@ export interface DatasetEventRow {
   source_map_index: number | null;
 }
 
+/** A consumed event, with the data interval of the run that produced it (when a run did). */
+export interface ConsumedEvent extends DatasetEventRow {
+  source_interval_start: Date | null;
+  source_interval_end: Date | null;
+}
+
 /**
- * The events a dataset-triggered run consumed, by URI (Airflow's `triggering_dataset_events`): its DAG's datasets'
- * events up to its logical date and after the DAG's previous dataset-triggered run (compared at the millisecond, the
- * precision run dates keep).
+ * The events a dataset-triggered run of `dagId` at `logicalDate` consumes (Airflow): those of these datasets up to its
+ * logical date and after the DAG's previous dataset-triggered run, compared at the millisecond, the precision run dates
+ * keep. Used to date a new run (scheduler/dataset-runs.ts) and to show a run what triggered it.
  */
+export async function consumedDatasetEvents(db: Queryable, dagId: string, uris: readonly string[], logicalDate: Date): Promise<ConsumedEvent[]> {
+  const { rows } = await db.query<ConsumedEvent>(
+    `SELECT ds.uri, e.extra, e.timestamp, e.source_dag_id, e.source_task_id, e.source_run_id, e.source_map_index,
+            r.data_interval_start AS source_interval_start, r.data_interval_end AS source_interval_end
+       FROM dataset_event e JOIN dataset ds ON ds.id = e.dataset_id
+       LEFT JOIN dag_run r ON r.dag_id = e.source_dag_id AND r.run_id = e.source_run_id
+      WHERE ds.uri = ANY($2::text[]) AND date_trunc('milliseconds', e.timestamp) <= $3
+        AND date_trunc('milliseconds', e.timestamp) > coalesce(
+          (SELECT max(logical_date) FROM dag_run WHERE dag_id = $1 AND run_type = 'dataset_triggered' AND logical_date < $3), '-infinity'::timestamptz)
+      ORDER BY e.timestamp, e.id`,
+    [dagId, uris, logicalDate],
+  );
+  return rows;
+}
+
+/** What a dataset-triggered run consumed, by URI (Airflow's `triggering_dataset_events`). */
 export async function triggeringDatasetEvents(db: Queryable, dagId: string, logicalDate: Date): Promise<Record<string, DatasetEventRow[]>> {
   const { rows: latest } = await db.query<{ timetable: SerializedTimetable }>(
     "SELECT data->'timetable' AS timetable FROM serialized_dag WHERE dag_id = $1 ORDER BY version DESC LIMIT 1", [dagId]);
   const timetable = latest[0]?.timetable;
   if (!timetable || !("condition" in timetable)) return {};
-  const { rows } = await db.query<DatasetEventRow>(
-    `SELECT ds.uri, e.extra, e.timestamp, e.source_dag_id, e.source_task_id, e.source_run_id, e.source_map_index
-       FROM dataset_event e JOIN dataset ds ON ds.id = e.dataset_id
-      WHERE ds.uri = ANY($2::text[]) AND date_trunc('milliseconds', e.timestamp) <= $3
-        AND date_trunc('milliseconds', e.timestamp) > coalesce(
-          (SELECT max(logical_date) FROM dag_run WHERE dag_id = $1 AND run_type = 'dataset_triggered' AND logical_date < $3), '-infinity'::timestamptz)
-      ORDER BY e.timestamp, e.id`,
-    [dagId, conditionUris(timetable.condition), logicalDate],
-  );
   const byUri: Record<string, DatasetEventRow[]> = {};
-  for (const row of rows) (byUri[row.uri] ??= []).push(row);
+  for (const { source_interval_start: _start, source_interval_end: _end, ...event } of await consumedDatasetEvents(db, dagId, conditionUris(timetable.condition), logicalDate)) {
+    (byUri[event.uri] ??= []).push(event);
+  }
   return byUri;
 }
