@@ -24,7 +24,7 @@ export interface ExecutionApiHooks {
   onDatasetsQueued?(dagIds: string[]): void;
 }
 
-type Handler = (claims: TokenClaims, body: unknown, param: string) => Promise<ApiResponse>;
+export type Handler = (claims: TokenClaims, body: unknown, param: string) => Promise<ApiResponse>;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -84,7 +84,8 @@ export class ExecutionApi {
     }
   }
 
-  private route(method: string, path: string, handler: Handler): void {
+  /** Adds a route; modules with routes of their own (one area each) call it from the constructor. */
+  route(method: string, path: string, handler: Handler): void {
     this.routes.push({ method, segments: path.split("/"), handler });
   }
 
