@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^updraft$/, replacement: here("./index.ts") },
       { find: /^updraft\/testing$/, replacement: here("./core/testing/index.ts") },
+      { find: /^updraft\/providers\/([a-z0-9-]+)$/, replacement: `${here("./providers")}/$1/index.ts` },
     ],
   },
   test: {
