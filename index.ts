@@ -29,5 +29,23 @@ export { ShortCircuitOperator } from "./operators/short-circuit.ts";
 export { LatestOnlyOperator } from "./operators/latest-only.ts";
 export { FileSensor, type FileSensorOptions } from "./operators/file-sensor.ts";
 export { PythonSensor, type PythonSensorOptions } from "./operators/python-sensor.ts";
-export { TimeDeltaSensor, type TimeDeltaSensorOptions } from "./operators/time-delta-sensor.ts";
+export { TimeDeltaSensor, TimeDeltaSensorAsync, type TimeDeltaSensorOptions } from "./operators/time-delta-sensor.ts";
+export {
+  BaseTrigger, TriggerEvent, TaskDeferred, TaskDeferralError, TaskDeferralTimeout, registerTrigger, type TriggerEnv, type DeferRequest,
+} from "./core/deferral.ts";
+export { DateTimeTrigger, TimeDeltaTrigger, FileTrigger, WorkflowTrigger, DagStateTrigger } from "./triggers/index.ts";
+export { TimeSensor, TimeSensorAsync, type TimeSensorOptions } from "./operators/time-sensor.ts";
+export { DateTimeSensor, DateTimeSensorAsync, type DateTimeSensorOptions } from "./operators/date-time-sensor.ts";
+export { ExternalTaskSensor, type ExternalTaskSensorOptions } from "./operators/external-task-sensor.ts";
+export { ExternalTaskMarker, type ExternalTaskMarkerOptions } from "./operators/external-task-marker.ts";
+export { TriggerDagRunOperator, type TriggerDagRunOperatorOptions } from "./operators/trigger-dagrun.ts";
+export { EmailOperator, type EmailOperatorOptions } from "./operators/email.ts";
+export { defineNotifier, type Notifier, type NotifierOptions } from "./notifications/notifier.ts";
+export { alertRouter, AlertRoutingConfigError, SEVERITIES, type AlertRouterOptions, type Severity } from "./alerting/index.ts";
 export { registerOperator, type OperatorClass, type RegisterOperatorOptions } from "./dagfactory/operator-registry.ts";
+export * as openlineage from "./lineage/public.ts";
+export { circuitBreaker, CircuitBreaker, CircuitOpenError, type CircuitBreakerOptions } from "./resilience/circuit-breaker.ts";
+export { withCircuitBreaker } from "./resilience/breaker-operator.ts";
+export { BREAKER_STATES, type BreakerState } from "./resilience/breaker-state.ts";
+export type { SlaMiss, BlockingTaskInstance, SlaMissCallback } from "./core/sla-miss.ts";
+export * as governance from "./governance/public.ts";

@@ -9,12 +9,15 @@ export default defineConfig({
     alias: [
       { find: /^updraft$/, replacement: here("./index.ts") },
       { find: /^updraft\/testing$/, replacement: here("./core/testing/index.ts") },
+      { find: /^updraft\/observability$/, replacement: here("./observability/task.ts") },
       { find: /^updraft\/providers\/([a-z0-9-]+)$/, replacement: `${here("./providers")}/$1/index.ts` },
     ],
   },
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
+    // Suites start databases, servers and runner processes in their hooks; on a loaded 2-core machine that can take a while.
+    hookTimeout: 60_000,
     pool: "forks",
   },
 });

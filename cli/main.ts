@@ -20,11 +20,16 @@ import { tasksClear } from "./commands/tasks-clear.ts";
 import { tasksLogs } from "./commands/tasks-logs.ts";
 import { tasksStatesForDagRun } from "./commands/tasks-states-for-dag-run.ts";
 import { scheduler, standalone } from "./commands/standalone.ts";
+import { health } from "./commands/health.ts";
+import { triggerer } from "./commands/triggerer.ts";
 import { usersCreate, usersDelete, usersList } from "./commands/users.ts";
+import { SECURITY_COMMANDS } from "./commands/security-commands.ts";
 
 export const COMMANDS: readonly Command[] = [
   dagsList, dagsListImportErrors, dagsShow, dagsTest, dagsValidate, dagsTrigger, dagsPause, dagsUnpause, dagsListRuns, dagsBackfill,
   tasksList, tasksTest, tasksStatesForDagRun, tasksClear, tasksLogs, dbMigrate, dbCheck, dbReset, poolsSet, poolsList, poolsDelete, usersCreate, usersList, usersDelete, standalone, scheduler, webserver, worker,
+  health, triggerer,
+  ...SECURITY_COMMANDS,
 ];
 
 const defaultIO: CliIO = {

@@ -40,6 +40,7 @@ export async function startWebserver(options: WebserverOptions = {}) {
   const logs = { logPathFor: (key: Parameters<typeof logPathFor>[1], tryNumber: number) => logPathFor(home, key, tryNumber) };
   const app = createApp({
     executionApi,
+    db,
     routers: [
       { path: "/api/v1", router: restApiRouter(db, hooks, logs) },
       { path: "/", router: uiRouter(db, hooks, { ...logs, secret: loadSecretKey(home) }) },

@@ -3,6 +3,7 @@ import { currentDag, currentTaskGroup } from "./dag-context.ts";
 import type { DAG } from "./dag.ts";
 import { durationToSeconds, parseDate, type Duration } from "./dates.ts";
 import type { Dataset } from "./dataset.ts";
+import { resumeMethod, TaskDeferred, type DeferRequest, type Resume } from "./deferral.ts";
 import { DagDefinitionError } from "./errors.ts";
 import { checkExpandArguments, refuseMappingInMappedGroup, type MappedSpec } from "./mapped.ts";
 import type { ParamsSpec } from "./params.ts";
@@ -225,6 +226,16 @@ export abstract class BaseOperator<TResult = unknown> {
 
   /** Called when the try is stopped (timeout, kill) so the operator can release what it holds. */
   onKill(): void {}
+
+  /** Ends this try as `deferred` until the trigger fires; the resumed try calls `methodName(context, event, kwargs)`. */
+  defer(request: DeferRequest): never {
+    throw new TaskDeferred(request);
+  }
+
+  /** Airflow's resume_execution: what a try resumed from deferral runs instead of `execute`. */
+  resumeExecution(resume: Resume, context: TaskContext): unknown {
+    return resumeMethod(this, resume, context);
+  }
 
   /** This task's result, to pass to other tasks. */
   get output(): XComArg<TResult> {

@@ -20,25 +20,53 @@ export function parseConnectionUri(connId: string, uri: string): ConnectionInfo 
     hostProtocol = `${rest.slice(0, nested)}://`;
     rest = rest.slice(nested + 3);
   }
-  const parsed = new URL(`placeholder://${rest}`);
+  const parts = splitAuthority(connId, rest);
   const decode = (value: string) => (value === "" ? null : decodeURIComponent(value));
   let extra: JsonObject | null = null;
-  const query = [...parsed.searchParams.entries()];
+  const params = new URLSearchParams(parts.query);
+  const query = [...params.entries()];
   if (query.length) {
-    const verbatim = parsed.searchParams.get("__extra__");
+    const verbatim = params.get("__extra__");
     extra = verbatim !== null ? (JSON.parse(verbatim) as JsonObject) : Object.fromEntries(query);
   }
-  const host = decode(parsed.hostname);
+  const host = decode(parts.host);
   return {
     connId,
     connType,
     host: host === null ? null : `${hostProtocol}${host}`,
-    login: decode(parsed.username),
-    password: decode(parsed.password),
-    schema: decode(parsed.pathname.replace(/^\//, "")),
-    port: parsed.port ? Number(parsed.port) : null,
+    login: decode(parts.login),
+    password: decode(parts.password),
+    schema: decode(parts.path.replace(/^\//, "")),
+    port: parts.port ? Number(parts.port) : null,
     extra,
   };
+}
+
+/**
+ * Splits `[login[:password]@]host[:port][/path][?query]` as Python's urlsplit does — leniently: an empty host with
+ * credentials (`aws://KEY:SECRET@/?region_name=…`, Airflow's documented AWS form) is allowed.
+ */
+function splitAuthority(connId: string, rest: string) {
+  const withoutFragment = rest.split("#")[0];
+  const authorityEnd = withoutFragment.search(/[/?]/);
+  const authority = authorityEnd < 0 ? withoutFragment : withoutFragment.slice(0, authorityEnd);
+  const tail = authorityEnd < 0 ? "" : withoutFragment.slice(authorityEnd);
+  const queryStart = tail.indexOf("?");
+  const path = queryStart < 0 ? tail : tail.slice(0, queryStart);
+  const query = queryStart < 0 ? "" : tail.slice(queryStart + 1);
+  const at = authority.lastIndexOf("@");
+  const userinfo = at < 0 ? "" : authority.slice(0, at);
+  const hostPort = at < 0 ? authority : authority.slice(at + 1);
+  const colon = userinfo.indexOf(":");
+  const login = colon < 0 ? userinfo : userinfo.slice(0, colon);
+  const password = colon < 0 ? "" : userinfo.slice(colon + 1);
+  const portMatch = /^(.*?)(?::(\d*))?$/.exec(hostPort)!;
+  const host = portMatch[1].replace(/^\[(.*)\]$/, "$1");
+  const port = portMatch[2] ?? "";
+  if (port !== "" && !(Number(port) >= 0 && Number(port) <= 65535)) {
+    throw new Error(`Connection "${connId}" has an invalid port "${port}" in its URI.`);
+  }
+  return { login, password, host: host.toLowerCase(), port, path, query };
 }
 
 /** `AIRFLOW_CONN_<ID>` / `UPDRAFT_CONN_<ID>`: a URI, or JSON when the value starts with `{`. */

@@ -1,4 +1,5 @@
 import type { ConnectionInfo, DagRunState, DagRunType, JsonObject, JsonValue, TaskState } from "./types.ts";
+import type { InletEventAccessors, OutletEventAccessors } from "./dataset-event-accessors.ts";
 
 /**
  * What a running task sees: Airflow's template context, camelCased for code. Templates see the same values under
@@ -80,6 +81,10 @@ export interface TaskContext {
   expandedTiCount: number | null;
   /** For a dataset-triggered run, the events it consumed, by dataset URI; empty otherwise. */
   triggeringDatasetEvents: Record<string, DatasetEventView[]>;
+  /** Set the extra of the events this try's outlets record (Airflow's `outlet_events`). */
+  outletEvents: OutletEventAccessors;
+  /** Read the recorded events of the task's inlets (Airflow's `inlet_events`). */
+  inletEvents: InletEventAccessors;
   testMode: boolean;
   variables: { get(key: string, defaultValue?: string): Promise<string | undefined>; getJson<T = JsonValue>(key: string, defaultValue?: T): Promise<T | undefined> };
   connections: { get(connId: string): Promise<ConnectionInfo> };

@@ -1,3 +1,4 @@
+import type { SlaMissCallback } from "./sla-miss.ts";
 import type { BaseOperator, DefaultArgs } from "./base-operator.ts";
 import type { TaskContext } from "./context.ts";
 import { noteCreatedDag, withDag } from "./dag-context.ts";
@@ -32,6 +33,8 @@ export interface DagOptions {
   dagrunTimeout?: Duration;
   onSuccessCallback?: DagCallback | readonly DagCallback[];
   onFailureCallback?: DagCallback | readonly DagCallback[];
+  /** Called (in a runner) with the SLA misses of this DAG's tasks not yet notified (Airflow 2's sla_miss_callback). */
+  slaMissCallback?: SlaMissCallback | readonly SlaMissCallback[];
   isPausedUponCreation?: boolean;
   renderTemplateAsNativeObj?: boolean;
   /** Per-DAG permissions: role name → actions ("can_read", "can_edit", "can_delete"). */
@@ -59,6 +62,7 @@ export class DAG {
   readonly dagrunTimeoutSeconds: number | null;
   readonly onSuccessCallback: readonly DagCallback[];
   readonly onFailureCallback: readonly DagCallback[];
+  readonly slaMissCallback: readonly SlaMissCallback[];
   readonly isPausedUponCreation: boolean | undefined;
   readonly renderTemplateAsNativeObj: boolean;
   readonly accessControl: Record<string, readonly string[]>;
@@ -108,6 +112,7 @@ export class DAG {
       options.dagrunTimeout === undefined ? null : durationToSeconds(options.dagrunTimeout, `dagrunTimeout of DAG "${this.dagId}"`);
     this.onSuccessCallback = asList(options.onSuccessCallback);
     this.onFailureCallback = asList(options.onFailureCallback);
+    this.slaMissCallback = options.slaMissCallback === undefined ? [] : typeof options.slaMissCallback === "function" ? [options.slaMissCallback] : [...options.slaMissCallback];
     this.isPausedUponCreation = options.isPausedUponCreation;
     this.renderTemplateAsNativeObj = options.renderTemplateAsNativeObj ?? false;
     this.accessControl = options.accessControl ?? {};

@@ -4,6 +4,7 @@ import { BaseOperator, type TaskOptions } from "./base-operator.ts";
 import type { TaskContext } from "./context.ts";
 import { durationToSeconds, isoformat, type Duration } from "./dates.ts";
 import { FailTask, SensorTimeoutError, SkipTask, UpdraftError } from "./errors.ts";
+import { TaskDeferralError, TaskDeferralTimeout, type Resume } from "./deferral.ts";
 
 /** What `poke` returns: done or not, optionally with a value for the sensor's return XCom. */
 export type PokeResult = boolean | { isDone: boolean; xcomValue?: unknown } | null | undefined;
@@ -90,6 +91,25 @@ export abstract class BaseSensorOperator extends BaseOperator<unknown> {
         context.log.warn(`Sensor poke failed, treating it as not done yet: ${(error as Error).message}`);
         return { done: false };
       }
+      throw error;
+    }
+  }
+
+  /**
+   * Airflow's BaseSensorOperator.resume_execution: a deferral that timed out is the sensor's timeout (fails without
+   * retry, skips with softFail/neverFail); another trigger failure skips with softFail.
+   */
+  override async resumeExecution(resume: Resume, context: TaskContext): Promise<unknown> {
+    try {
+      return await super.resumeExecution(resume, context);
+    } catch (error) {
+      if (error instanceof TaskDeferralTimeout) {
+        const timeout = new SensorTimeoutError(this.taskId, this.timeoutSeconds);
+        if (this.softFail || this.neverFail) throw new SkipTask(`${timeout.message} Skipping (soft fail).`);
+        throw timeout;
+      }
+      if ((this.softFail || this.neverFail) && (error instanceof TaskDeferralError || error instanceof FailTask)) throw new SkipTask(`${(error as Error).message} Skipping (soft fail).`);
+      if (this.neverFail && !(error instanceof SkipTask)) throw new SkipTask(`${(error as Error).message} Skipping (never fail).`);
       throw error;
     }
   }

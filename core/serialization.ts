@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { BaseOperator } from "./base-operator.ts";
 import type { DAG } from "./dag.ts";
+import { dagDependencies, type DagDependency } from "./dag-dependencies.ts";
 import { isoformat } from "./dates.ts";
 import { mappingOf, mappingSources, type MappedSpec } from "./mapped.ts";
 import { paramsToJson } from "./params.ts";
@@ -59,6 +60,8 @@ export interface SerializedTask {
   mapped_group_id: string | null;
   outlets: JsonObject[];
   inlets: JsonObject[];
+  /** An ExternalTaskMarker's target: clearing it with downstream reaches that DAG's task (core/runs/external-task-markers.ts). */
+  external_task_marker?: { external_dag_id: string; external_task_id: string; recursion_depth: number };
 }
 
 export interface SerializedTaskGroup {
@@ -89,11 +92,15 @@ export interface SerializedDag {
   dagrun_timeout: number | null;
   has_on_success_callback: boolean;
   has_on_failure_callback: boolean;
+  /** Optional: DAGs serialized before SLA support have none. */
+  has_sla_miss_callback?: boolean;
   is_paused_upon_creation: boolean | null;
   render_template_as_native_obj: boolean;
   access_control: Record<string, string[]>;
   tasks: SerializedTask[];
   task_groups: SerializedTaskGroup[];
+  /** Datasets and other DAGs this DAG depends on or feeds (Airflow's `dag_dependencies`). */
+  dag_dependencies: DagDependency[];
 }
 
 export function serializeDag(dag: DAG): SerializedDag {
@@ -128,6 +135,7 @@ export function serializeDag(dag: DAG): SerializedDag {
     dagrun_timeout: dag.dagrunTimeoutSeconds,
     has_on_success_callback: dag.onSuccessCallback.length > 0,
     has_on_failure_callback: dag.onFailureCallback.length > 0,
+    has_sla_miss_callback: dag.slaMissCallback.length > 0,
     is_paused_upon_creation: dag.isPausedUponCreation ?? null,
     render_template_as_native_obj: dag.renderTemplateAsNativeObj,
     access_control: Object.fromEntries(Object.entries(dag.accessControl).map(([role, actions]) => [role, [...actions]])),
@@ -139,6 +147,7 @@ export function serializeDag(dag: DAG): SerializedDag {
       children: group.children.map((child) => ("groupId" in child ? child.groupId : child.taskId)),
       is_mapped: group.mapped !== undefined,
     })),
+    dag_dependencies: dagDependencies(dag),
   };
 }
 
@@ -181,6 +190,7 @@ function serializeTask(task: BaseOperator, effectiveWeight: number, hasMappedDep
     mapped_group_id: task.mappedGroup?.groupId ?? null,
     outlets: task.outlets.map((d) => d.toJSON()),
     inlets: task.inlets.map((d) => d.toJSON()),
+    ...("externalTaskMarker" in task ? { external_task_marker: task.externalTaskMarker as SerializedTask["external_task_marker"] } : {}),
   };
 }
 

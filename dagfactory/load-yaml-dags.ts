@@ -20,6 +20,7 @@ export interface YamlDagFile {
  */
 export async function loadYamlDagFile(file: string, root: string): Promise<YamlDagFile> {
   registerBuiltinOperators();
+  (await import("../providers/yaml-operators.ts")).registerProviderOperators(); // loaded on use: the drivers are heavy
   const dependencies = new Set<string>();
   const locator = new Locator(file);
   const issues: YamlIssue[] = [];

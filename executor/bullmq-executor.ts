@@ -1,8 +1,9 @@
 import { Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import type { TiKey } from "../core/store/queries/task-instances.ts";
-import type { Executor, ExecutorEvent, Workload } from "./executor.ts";
+import type { Executor, ExecutorEvent, ExecutorStats, Workload } from "./executor.ts";
 import { cancelChannel, jobIdOf, redisConnection, type WorkerOutcome } from "./bullmq-protocol.ts";
+import { logFunction } from "../observability/logger.ts";
 
 export interface BullmqExecutorOptions {
   /** redis://host:port[/db] (UPDRAFT_REDIS_URL). */
@@ -43,7 +44,7 @@ export class BullmqExecutor implements Executor {
   constructor(private readonly options: BullmqExecutorOptions) {
     this.parallelism = options.parallelism ?? Number(process.env.UPDRAFT_PARALLELISM ?? 32);
     this.prefix = options.prefix ?? (process.env.UPDRAFT_REDIS_PREFIX || "updraft");
-    this.log = options.log ?? ((message) => console.error(`[executor] ${message}`));
+    this.log = options.log ?? logFunction("executor");
   }
 
   async start(): Promise<void> {
@@ -87,6 +88,11 @@ export class BullmqExecutor implements Executor {
 
   slotsAvailable(): number {
     return Math.max(0, this.parallelism - this.inFlight.size);
+  }
+
+  /** Every try handed to Redis counts as running, as Airflow's Celery executor counts tasks sent to Celery. */
+  stats(): ExecutorStats {
+    return { queued: 0, running: this.inFlight.size, openSlots: this.slotsAvailable() };
   }
 
   queue(workload: Workload): void {

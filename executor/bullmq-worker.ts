@@ -5,6 +5,7 @@ import { cancelChannel, jobIdOf, redisConnection, type WorkerOutcome } from "./b
 import type { Workload } from "./executor.ts";
 import { logPathFor } from "../scheduler/scheduler.ts";
 import { LocalExecutor } from "./local-executor.ts";
+import { logFunction } from "../observability/logger.ts";
 
 export interface BullmqWorkerOptions {
   redisUrl: string;
@@ -33,7 +34,7 @@ export interface RunningWorker {
  * (published on Redis) kills its runner.
  */
 export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<RunningWorker> {
-  const log = options.log ?? ((message: string) => console.log(`[worker] ${message}`));
+  const log = options.log ?? logFunction("worker");
   const prefix = options.prefix ?? (process.env.UPDRAFT_REDIS_PREFIX || "updraft");
   const concurrency = options.concurrency ?? 8;
   const runners = new LocalExecutor({ parallelism: concurrency, env: { UPDRAFT_HOME: options.home }, log });

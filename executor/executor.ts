@@ -24,8 +24,9 @@ export interface Workload {
 /** A DAG-level callback to run: which one, why the run ended, and what the context's `ti` shows of the last TI. */
 export interface DagCallbackRequest {
   id: number;
-  kind: "dag_success" | "dag_failed";
-  /** success, task_failure, all_tasks_deadlocked or timed_out. */
+  /** task_failed / task_retry: the on_failure / on_retry callbacks of a try failed from outside its runner (`key`, `tryNumber`). */
+  kind: "dag_success" | "dag_failed" | "task_failed" | "task_retry" | "sla_miss";
+  /** success, task_failure, all_tasks_deadlocked or timed_out; for task callbacks, why the try failed. */
   reason: string | null;
   ti: { maxTries: number; state: TaskState; startDate: string | null };
 }
@@ -49,4 +50,13 @@ export interface Executor {
   /** Stops the try on its runner (cleared, marked failed, timed out). */
   kill(key: TiKey, tryNumber: number): void;
   stop(): Promise<void>;
+  /** What it holds now, for the executor metrics (observability/scrape-gauges.ts). */
+  stats?(): ExecutorStats;
+}
+
+/** Airflow's executor.queued_tasks (taken but not yet on a runner), executor.running_tasks and executor.open_slots. */
+export interface ExecutorStats {
+  queued: number;
+  running: number;
+  openSlots: number;
 }

@@ -3,9 +3,10 @@ import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
 import { TSX_LOADER } from "../core/tsx-loader.ts";
 import type { TiKey } from "../core/store/queries/task-instances.ts";
-import type { Executor, ExecutorEvent, Workload } from "./executor.ts";
+import type { Executor, ExecutorEvent, ExecutorStats, Workload } from "./executor.ts";
 import type { ApiRequest, ApiResponse, FinishRequest, StartResponse } from "../webserver/execution-api/protocol.ts";
 import { IPC_TRANSPORT_ENV } from "./api-transport.ts";
+import { logFunction } from "../observability/logger.ts";
 import type { RunnerMessage, RunnerReply } from "./runner-protocol.ts";
 
 const RUNNER_MAIN = fileURLToPath(new URL("./runner-main.ts", import.meta.url));
@@ -57,7 +58,7 @@ export class LocalExecutor implements Executor {
   constructor(private readonly options: LocalExecutorOptions = {}) {
     this.parallelism = options.parallelism ?? Number(process.env.UPDRAFT_PARALLELISM ?? 8);
     this.tasksPerRunner = options.tasksPerRunner ?? Number(process.env.UPDRAFT_TASKS_PER_RUNNER ?? 1000);
-    this.log = options.log ?? ((message) => console.error(`[executor] ${message}`));
+    this.log = options.log ?? logFunction("executor");
   }
 
   async start(): Promise<void> {
@@ -177,6 +178,12 @@ export class LocalExecutor implements Executor {
    * one TI as for ten (with a backlog as deep as the runners and a refill at three quarters, passes queued four TIs each
    * and the critical section was a sixth of the scheduler's time over 100 concurrent runs, dev machine, 2026-12-02).
    */
+  stats(): ExecutorStats {
+    let running = 0;
+    for (const runner of this.runners) if (runner.busy) running++;
+    return { queued: this.pending.length, running, openSlots: Math.max(0, this.parallelism - running - this.pending.length) };
+  }
+
   slotsAvailable(): number {
     let busy = 0;
     for (const runner of this.runners) if (runner.busy) busy++;

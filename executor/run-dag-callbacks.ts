@@ -1,20 +1,14 @@
-import { createWriteStream, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import type { DagCallback } from "../core/dag.ts";
 import { buildTaskContext, describeError } from "../core/execution/execute-try.ts";
+import { resolveParams } from "../core/params.ts";
 import type { DagRunState } from "../core/types.ts";
-import { ExecutionApiClient } from "./api-client.ts";
+import { runCallbackWorkload } from "./callback-workload.ts";
 import { dagRunView } from "./dag-run-view.ts";
 import type { Workload } from "./executor.ts";
 import { loadDag } from "./load-dag.ts";
+import { runSlaCallbacks } from "./run-sla-callbacks.ts";
+import { runTaskCallbacks } from "./run-task-callbacks.ts";
 import type { RunnerReply } from "./runner-protocol.ts";
-import { captureOutput, fileLogger } from "./task-log.ts";
-
-/**
- * A callback that has not returned after this long is abandoned (logged as failed) so that the runner can take other
- * work; Airflow bounds callbacks by its DAG processor's timeout (50 s by default) in the same way.
- */
-const CALLBACK_TIMEOUT_MS = Number(process.env.UPDRAFT_DAG_CALLBACK_TIMEOUT_SEC ?? 60) * 1000;
 
 /**
  * Runs a DAG's on_success_callback / on_failure_callback for one finished run, in a runner (the scheduler never runs
@@ -24,13 +18,9 @@ const CALLBACK_TIMEOUT_MS = Number(process.env.UPDRAFT_DAG_CALLBACK_TIMEOUT_SEC 
  */
 export async function runDagCallbacks(workload: Workload): Promise<RunnerReply> {
   const request = workload.callback!;
-  const client = new ExecutionApiClient(workload.apiUrl, workload.token);
-  mkdirSync(dirname(workload.logPath), { recursive: true });
-  const stream = createWriteStream(workload.logPath, { flags: "a" });
-  const log = fileLogger(stream);
-  const restore = captureOutput(stream);
-  const errors: string[] = [];
-  try {
+  if (request.kind === "task_failed" || request.kind === "task_retry") return runTaskCallbacks(workload);
+  if (request.kind === "sla_miss") return runSlaCallbacks(workload);
+  return runCallbackWorkload(workload, async ({ client, log, errors, callEach }) => {
     const state: DagRunState = request.kind === "dag_success" ? "success" : "failed";
     log.info(`Running the DAG's ${state} callbacks for ${workload.key.dagId} run ${workload.key.runId} (reason: ${request.reason ?? "none"})`);
     try {
@@ -51,34 +41,17 @@ export async function runDagCallbacks(workload: Workload): Promise<RunnerReply> 
       );
       context.ti.state = request.ti.state;
       context.reason = request.reason ?? undefined;
-      for (const callback of callbacks) {
-        try {
-          await withTimeout(Promise.resolve().then(() => callback(context)), CALLBACK_TIMEOUT_MS);
-        } catch (error) {
-          errors.push(`${callback.name || "(anonymous)"}: ${describeError(error)}`);
-          log.error(`DAG ${state} callback ${callback.name || "(anonymous)"} failed: ${describeError(error)}`);
-        }
+      try {
+        context.params = resolveParams([dag.params, task.params], run.conf, `DAG "${dag.dagId}"`);
+      } catch (error) {
+        log.warn(`The callbacks get no params: ${describeError(error)}`);
       }
+      await callEach(callbacks, (callback) => callback(context), (name) => `DAG ${state} callback ${name} failed`);
     } catch (error) {
       errors.push(describeError(error));
       log.error(`Could not run the DAG's callbacks: ${describeError(error)}`);
     }
     await client.callbackDone(request.id).catch((error: unknown) => log.error(`Could not mark the callback done: ${describeError(error)}`));
     log.info(errors.length ? `Done, ${errors.length} error(s)` : "Done");
-  } finally {
-    restore();
-    await new Promise<void>((resolve) => stream.end(resolve));
-  }
-  // Never "error": that would make the scheduler treat the last task instance's try as crashed.
-  return errors.length
-    ? { type: "done", key: workload.key, tryNumber: workload.tryNumber, outcome: "callback_failed", error: errors.join("; ") }
-    : { type: "done", key: workload.key, tryNumber: workload.tryNumber, outcome: "callback_done" };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`did not return within ${ms / 1000}s; abandoned`)), ms);
   });
-  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }

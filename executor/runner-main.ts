@@ -7,7 +7,6 @@
 import { createWriteStream, mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
-import type { Dataset } from "../core/dataset.ts";
 import { describeError, executeTry } from "../core/execution/execute-try.ts";
 import { ExecutionApiClient, TryConflictError } from "./api-client.ts";
 import { dagRunView } from "./dag-run-view.ts";
@@ -18,6 +17,7 @@ import type { RunnerMessage, RunnerReply } from "./runner-protocol.ts";
 import type { FinishRequest, StartResponse } from "../webserver/execution-api/protocol.ts";
 import { finishesThroughExecutor } from "./api-transport.ts";
 import { captureOutput, fileLogger } from "./task-log.ts";
+import { deferralRequest } from "./deferral-request.ts";
 
 const HEARTBEAT_MS = Number(process.env.UPDRAFT_TASK_HEARTBEAT_MS ?? 2000);
 
@@ -46,11 +46,9 @@ async function runWorkload(workload: Workload, started: StartResponse | undefine
   try {
     log.info(`Starting attempt ${workload.tryNumber} of ${start.ti.max_tries + 1} for ${workload.key.dagId}.${workload.key.taskId} (run ${workload.key.runId}${workload.key.mapIndex >= 0 ? `, map index ${workload.key.mapIndex}` : ""})`);
     let result;
-    let outlets: readonly Dataset[] = [];
     try {
       const dag = await loadDag(workload.fileloc, workload.key.dagId);
       const task = dag.getTask(workload.key.taskId);
-      outlets = task.outlets;
       const dagRun = dagRunView(start.dag_run, "running");
       const prev = start.prev_success;
       result = await executeTry({
@@ -79,6 +77,7 @@ async function runWorkload(workload: Workload, started: StartResponse | undefine
         runtime: client,
         log,
         signal: stop.signal,
+        resume: start.ti.next_method ? { method: start.ti.next_method, kwargs: start.ti.next_kwargs ?? {} } : null,
       });
     } catch (error) {
       log.error(describeError(error));
@@ -95,11 +94,12 @@ async function runWorkload(workload: Workload, started: StartResponse | undefine
       error: "error" in result ? result.error : null,
       next_retry_at: result.state === "up_for_retry" ? result.nextRetryAt.toISOString() : null,
       reschedule_at: result.state === "up_for_reschedule" ? result.rescheduleAt.toISOString() : null,
+      deferral: result.state === "deferred" ? deferralRequest(result.deferral) : undefined,
       rendered: result.rendered,
       rendered_map_index: result.renderedMapIndex,
       log_path: workload.logPath,
       // Airflow: a dataset event per outlet, only for a try that succeeded.
-      outlet_events: result.state === "success" ? outlets.map((d) => ({ uri: d.uri, extra: d.extra })) : [],
+      outlet_events: result.state === "success" ? (result.outletEvents ?? []) : [],
     };
     const done: RunnerReply = { type: "done", key: workload.key, tryNumber: workload.tryNumber, outcome: result.state };
     // Through the pipe, the executor records the outcome on the runner's behalf, once the log is closed.

@@ -1,10 +1,11 @@
 import type { WriteStream } from "node:fs";
 import type { TaskLogger } from "../core/context.ts";
+import { redact } from "../core/masking/secrets-masker.ts";
 
 /** A logger writing Airflow-style lines (`[time] {LEVEL} message`) to a try's log file. */
 export function fileLogger(stream: WriteStream): TaskLogger {
   const write = (level: string) => (message: string, ...args: unknown[]) =>
-    stream.write(`[${new Date().toISOString()}] {${level}} ${args.length ? `${message} ${args.map(String).join(" ")}` : message}\n`);
+    stream.write(redact(`[${new Date().toISOString()}] {${level}} ${args.length ? `${message} ${args.map(String).join(" ")}` : message}\n`));
   return { info: write("INFO"), warn: write("WARNING"), error: write("ERROR"), debug: write("DEBUG") };
 }
 
@@ -12,7 +13,7 @@ export function fileLogger(stream: WriteStream): TaskLogger {
 export function captureOutput(stream: WriteStream): () => void {
   const original = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
   const tee = (chunk: string | Uint8Array) => {
-    stream.write(chunk);
+    stream.write(redact(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8")));
     return true;
   };
   process.stdout.write = tee as typeof process.stdout.write;

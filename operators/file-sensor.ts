@@ -1,8 +1,8 @@
-import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { TaskContext } from "../core/context.ts";
 import { BaseSensorOperator, type SensorOptions } from "../core/sensor.ts";
-import { glob } from "./glob.ts";
+import { FileTrigger } from "../triggers/file.ts";
+import { firstMatchingFile } from "./file-match.ts";
 
 export interface FileSensorOptions extends SensorOptions {
   /** File or folder to wait for; a glob pattern (`*`, `?`, `[…]`, and `**` with `recursive`). Templated. */
@@ -10,6 +10,8 @@ export interface FileSensorOptions extends SensorOptions {
   /** Connection whose extra `path` is the base folder. Default "fs_default"; when it is not defined, paths are relative to the working directory. */
   fsConnId?: string;
   recursive?: boolean;
+  /** Wait in the triggerer (`deferred`, no runner slot) after a first poke, instead of poking (Airflow 2.10). */
+  deferrable?: boolean;
 }
 
 /**
@@ -20,6 +22,7 @@ export class FileSensor extends BaseSensorOperator {
   filepath: string;
   fsConnId: string;
   recursive: boolean;
+  deferrable: boolean;
 
   constructor(options: FileSensorOptions) {
     super(options);
@@ -29,20 +32,33 @@ export class FileSensor extends BaseSensorOperator {
     this.filepath = options.filepath;
     this.fsConnId = options.fsConnId ?? "fs_default";
     this.recursive = options.recursive ?? false;
+    this.deferrable = options.deferrable ?? false;
   }
 
   override async poke(context: TaskContext): Promise<boolean> {
     const full = join(await this.basePath(context), this.filepath);
     context.log.info(`Poking for file ${full}`);
-    for (const path of await glob(full, this.recursive)) {
-      const info = await stat(path).catch(() => null);
-      if (info?.isFile()) {
-        context.log.info(`Found File ${path} last modified: ${info.mtime.toISOString()}`);
-        return true;
-      }
-      if (info?.isDirectory() && (await containsFile(path))) return true;
-    }
-    return false;
+    const found = await firstMatchingFile(full, this.recursive);
+    if (found) context.log.info(`Found File ${found.path} last modified: ${found.mtime.toISOString()}`);
+    return found !== null;
+  }
+
+  /** Airflow 2.10: deferrable, it pokes once, then waits on a FileTrigger in the triggerer. */
+  override async execute(context: TaskContext): Promise<unknown> {
+    if (!this.deferrable) return super.execute(context);
+    if (await this.poke(context)) return null;
+    const full = join(await this.basePath(context), this.filepath);
+    this.defer({
+      trigger: new FileTrigger({ filepath: full, recursive: this.recursive, pokeInterval: this.pokeIntervalSeconds }),
+      methodName: "executeComplete",
+      timeout: this.timeoutSeconds,
+    });
+  }
+
+  executeComplete(context: TaskContext, event: unknown): null {
+    if (!event) throw new Error(`${this.taskId} task failed as ${this.filepath} not found.`);
+    context.log.info(`${this.taskId} completed successfully.`);
+    return null;
   }
 
   /** Airflow's FSHook path: the connection's extra `path`. Airflow ships `fs_default` with none (the working directory). */
@@ -58,11 +74,3 @@ export class FileSensor extends BaseSensorOperator {
   }
 }
 
-async function containsFile(dir: string): Promise<boolean> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
-    if (entry.isFile()) return true;
-    if (entry.isDirectory() && (await containsFile(join(dir, entry.name)))) return true;
-  }
-  return false;
-}

@@ -2,6 +2,7 @@ import type { SerializedTask } from "../core/serialization.ts";
 import { isRetryEligible, nextRetryAt } from "../core/semantics/retry.ts";
 import type { Queryable } from "../core/store/database.ts";
 import { recordTryHistory, type TaskInstanceRow, type TiKey } from "../core/store/queries/task-instances.ts";
+import { requestTaskCallbacks } from "./task-callbacks.ts";
 
 /**
  * Airflow's handle_failure for a try whose runner could not report (it crashed, was killed, stopped heartbeating, or
@@ -49,5 +50,9 @@ export async function failTryExternally(
     [key.dagId, key.runId, key.taskId, key.mapIndex, tryNumber, state, now, retryAt, reason],
   );
   if (updated[0]) await recordTryHistory(db, updated[0]);
+  // Airflow's TaskCallbackRequest: the try's own runner is gone, so another runs its on_failure / on_retry callbacks.
+  // In this transaction, behind the guarded update above: with several schedulers only the one that failed the try
+  // asks. A TI cleared while it ran (`restarting`) was stopped on purpose: no callbacks, as in Airflow.
+  if (updated[0] && ti.state !== "restarting") await requestTaskCallbacks(db, key, tryNumber, state, reason);
   return state;
 }

@@ -16,12 +16,17 @@ import { sendDagCallbacks } from "./dag-callbacks.ts";
 import { DagCache } from "./dag-cache.ts";
 import { DatabaseMaintenance } from "./database-maintenance.ts";
 import { failTryExternally } from "./failure.ts";
+import { SlaChecker } from "./sla-check.ts";
 import { refreshNextDagrun } from "./next-dagrun.ts";
 import { hasPastDependencies } from "./past-dependencies.ts";
 import { queueScheduledTasks, type QueuedTi } from "./queue-tasks.ts";
 import { RunStateCache, type TiChange } from "./run-state-cache.ts";
 import { needsDatabaseToPlan, planIsIdle, scheduleRun, type KnownRunState } from "./schedule-run.ts";
 import { failTimedOutTries } from "./timeout-backstop.ts";
+import { timeOutDeferrals } from "../core/store/queries/triggers.ts";
+import { logIds, schedulerObserved } from "../observability/scheduler-hooks.ts";
+import { logFunction, type LogFunction } from "../observability/logger.ts";
+import { emitDagRunEvent } from "../lineage/dag-run-events.ts";
 
 export const SCHEDULER_CHANNEL = "updraft_scheduler";
 
@@ -59,7 +64,7 @@ export interface SchedulerOptions {
   healthThresholdMs?: number;
   /** A try still running this long past its execution_timeout is ended by the scheduler. Default 30 s (UPDRAFT_EXECUTION_TIMEOUT_GRACE_SEC). */
   executionTimeoutGraceMs?: number;
-  log?: (message: string) => void;
+  log?: LogFunction;
 }
 
 const runKey = (dagId: string, runId: string) => `${dagId}\u0000${runId}`;
@@ -76,6 +81,7 @@ export class Scheduler {
   readonly origin = randomUUID();
   private readonly runStates = new RunStateCache();
   private readonly maintenance: DatabaseMaintenance;
+  private readonly slaChecker: SlaChecker;
   /** TIs may be `scheduled` and waiting for the critical section. */
   private scheduledPending = true;
   /** The last critical section filled every executor slot: TIs may be waiting for the next free one. */
@@ -97,7 +103,7 @@ export class Scheduler {
   private readonly pollIntervalMs: number;
   private readonly zombieThresholdMs: number;
   private readonly healthThresholdMs: number;
-  private readonly log: (message: string) => void;
+  private readonly log: LogFunction;
 
   constructor(
     private readonly db: Database,
@@ -106,8 +112,9 @@ export class Scheduler {
     this.pollIntervalMs = options.pollIntervalMs ?? Number(process.env.UPDRAFT_SCHEDULER_IDLE_SLEEP_SEC ?? 1) * 1000;
     this.zombieThresholdMs = options.zombieThresholdMs ?? Number(process.env.UPDRAFT_ZOMBIE_THRESHOLD_SEC ?? 60) * 1000;
     this.healthThresholdMs = options.healthThresholdMs ?? SCHEDULER_HEALTH_THRESHOLD_MS;
-    this.log = options.log ?? ((m) => console.log(`[scheduler] ${m}`));
+    this.log = options.log ?? logFunction("scheduler");
     this.maintenance = new DatabaseMaintenance(db, this.log);
+    this.slaChecker = new SlaChecker(db, this.cache, this.log);
   }
 
   get id(): number {
@@ -116,6 +123,7 @@ export class Scheduler {
 
   async start(): Promise<void> {
     await this.register();
+    schedulerObserved.started(this.options.executor);
     this.options.executor.onEvent((event) => void this.onExecutorEvent(event));
     this.unlisten = await this.db.listen(SCHEDULER_CHANNEL, (payload) => this.onNotify(payload));
     await this.adoptOrphans(true);
@@ -206,7 +214,9 @@ export class Scheduler {
         }
         // Let pending I/O in first (finished tries, above all): events that arrived meanwhile are handled in one pass.
         await new Promise((resolve) => setImmediate(resolve));
+        const loopStart = performance.now();
         busy = await this.loopOnce();
+        schedulerObserved.loop(performance.now() - loopStart);
         if (databaseDown) this.log("The database is reachable again; scheduling resumes.");
         databaseDown = false;
       } catch (error) {
@@ -254,6 +264,7 @@ export class Scheduler {
       busy = (await createDatasetTriggeredRuns(this.db, this.cache)) > 0 || busy;
       const started = await this.db.transaction((tx) => startQueuedRuns(tx, 50));
       for (const run of started) this.dirtyRuns.add(runKey(run.dag_id, run.run_id));
+      for (const run of started) emitDagRunEvent(this.db, "START", run);
       busy = (await sendDagCallbacks(this.db, this.cache, this.options, this.log)) > 0 || busy;
     }
     for (const [key, at] of this.wakeAt) if (at <= now) {
@@ -265,6 +276,7 @@ export class Scheduler {
     if (full || keys!.length) busy = (await this.scheduleRuns(keys, now)) || busy;
     busy = (await this.queueTasks(full)) || busy;
     await this.maintenance.runIfDue();
+    await this.slaChecker.runIfDue();
     if (Date.now() - this.lastHeartbeat > 5000) {
       this.lastHeartbeat = Date.now();
       await this.heartbeat();
@@ -273,6 +285,8 @@ export class Scheduler {
       this.lastZombieCheck = Date.now();
       await this.failZombies();
       for (const key of await failTimedOutTries(this.db, this.cache, this.options, this.log)) this.wake(runKey(key.dagId, key.runId));
+      // Airflow's check_trigger_timeouts: expired deferrals resume through `__fail__`; the full pass queues them.
+      if ((await timeOutDeferrals(this.db)).length) this.wake();
     }
     // A scheduler that died after this one started: its queued TIs would wait forever (Airflow's periodic adoption).
     if (Date.now() - this.lastOrphanCheck > ORPHANED_TASKS_CHECK_INTERVAL_MS) await this.adoptOrphans(false);
@@ -370,6 +384,7 @@ export class Scheduler {
    */
   private async heartbeat(): Promise<void> {
     const { rows } = await this.db.query("UPDATE job SET latest_heartbeat = now() WHERE id = $1 AND state = 'running' RETURNING id", [this.jobId]);
+    schedulerObserved.heartbeat();
     if (rows.length) return;
     const old = this.jobId;
     await this.register();
@@ -386,7 +401,9 @@ export class Scheduler {
       await tx.query("INSERT INTO callback_request (dag_id, run_id, kind, reason) VALUES ($1, $2, $3, $4)", [run.dag_id, run.run_id, `dag_${state}`, reason]);
     }
     await refreshNextDagrun(tx, dag, now);
-    this.log(`DagRun ${run.run_id} of ${run.dag_id} finished: ${state}${state === "failed" && reason ? ` (${reason})` : ""}`);
+    schedulerObserved.runEnded(run, state, reason);
+    emitDagRunEvent(this.db, state === "success" ? "COMPLETE" : "FAIL", run, reason);
+    this.log(`DagRun ${run.run_id} of ${run.dag_id} finished: ${state}${state === "failed" && reason ? ` (${reason})` : ""}`, { dag_id: run.dag_id, run_id: run.run_id });
   }
 
   /**
@@ -450,7 +467,8 @@ export class Scheduler {
           const run = (await tx.query<{ logical_date: Date }>("SELECT logical_date FROM dag_run WHERE dag_id = $1 AND run_id = $2", [key.dagId, key.runId])).rows[0];
           return run ? failTryExternally(tx, key, tryNumber, expected, task, run.logical_date, why) : null;
         });
-        if (state) this.log(`${key.dagId}.${key.taskId} try ${tryNumber}: ${event.ok ? why : event.reason}; now ${state}`);
+        if (state) schedulerObserved.tryEnded(key, tryNumber, state, event.ok ? why : event.reason);
+        if (state) this.log(`${key.dagId}.${key.taskId} try ${tryNumber}: ${event.ok ? why : event.reason}; now ${state}`, logIds(key, tryNumber));
         // A try that reported its end already woke the scheduler through the execution API.
         if (state || !event.ok) this.wake(runKey(key.dagId, key.runId));
       } catch (error) {
@@ -473,7 +491,8 @@ export class Scheduler {
         const task = (await this.cache.get(tx, key.dagId))?.data.tasks.find((t) => t.task_id === key.taskId);
         const state = await failTryExternally(tx, key, zombie.try_number, ["running", "restarting"], task, zombie.logical_date,
           `Detected as a zombie: its runner sent no heartbeat for ${this.zombieThresholdMs / 1000}s`);
-        if (state) this.log(`Zombie ${key.dagId}.${key.taskId} try ${zombie.try_number} → ${state}`);
+        if (state) schedulerObserved.tryEnded(key, zombie.try_number, state, "zombie");
+        if (state) this.log(`Zombie ${key.dagId}.${key.taskId} try ${zombie.try_number} → ${state}`, logIds(key, zombie.try_number));
       });
       this.wake(runKey(key.dagId, key.runId));
     }

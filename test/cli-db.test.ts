@@ -4,11 +4,15 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import type { Database } from "../core/store/database.ts";
+import { loadMigrations, type Migration } from "../core/store/migrate.ts";
 import { openDatabase } from "../core/store/open.ts";
 import { updraft } from "./helpers/cli.ts";
 import { POSTGRES_URL, describeEachBackend, describePostgres, dropSchema, freshSchemaName, holdEmbeddedDatabase } from "./helpers/databases.ts";
 
 const LONG = { timeout: 180_000 };
+const MIGRATIONS = await loadMigrations();
+const LATEST = MIGRATIONS.at(-1)!.version;
+const label = (m: Migration) => `${String(m.version).padStart(4, "0")}_${m.name}`;
 
 describeEachBackend("updraft db", (backend) => {
   let home: string;
@@ -64,8 +68,8 @@ describeEachBackend("updraft db", (backend) => {
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`Database: ${where()}`);
-    expect(first.stdout).toMatch(/Applied migration 0001_initial\n/);
-    expect(first.stdout).toMatch(/Database is up to date \(version \d+\)\.\n$/);
+    for (const m of MIGRATIONS) expect(first.stdout).toContain(`Applied migration ${label(m)}\n`);
+    expect(first.stdout).toMatch(new RegExp(`Database is up to date \\(version ${LATEST}\\)\\.\\n$`));
     expect(first.stdout).not.toContain("hunter2");
 
     const second = await updraft(["db", "migrate"], { env });
@@ -79,12 +83,12 @@ describeEachBackend("updraft db", (backend) => {
     const before = await updraft(["db", "check"], { env });
     expect(before.code).toBe(1);
     expect(before.stdout).toContain(`Database: ${where()}`);
-    expect(before.stdout).toContain("Database is at version 0; 1 migration(s) pending:\n  0001_initial\nRun `updraft db migrate` to apply them.");
+    expect(before.stdout).toContain(`Database is at version 0; ${MIGRATIONS.length} migration(s) pending:\n${MIGRATIONS.map((m) => `  ${label(m)}\n`).join("")}Run \`updraft db migrate\` to apply them.`);
 
     expect((await updraft(["db", "migrate"], { env })).code).toBe(0);
     const after = await updraft(["db", "check"], { env });
     expect(after.code).toBe(0);
-    expect(after.stdout).toMatch(/Database is up to date \(version 1\)\./);
+    expect(after.stdout).toContain(`Database is up to date (version ${LATEST}).`);
 
     await withDatabase((db) => db.query("UPDATE schema_migration SET checksum = 'edited' WHERE version = 1"));
     const modified = await updraft(["db", "check"], { env });
@@ -108,7 +112,7 @@ describeEachBackend("updraft db", (backend) => {
     expect(reset.code).toBe(0);
     expect(reset.stdout).toContain(`Database: ${where()}`);
     expect(reset.stdout).toContain("Applied migration 0001_initial");
-    expect(reset.stdout).toContain("Database was reset and is up to date (version 1).");
+    expect(reset.stdout).toContain(`Database was reset and is up to date (version ${LATEST}).`);
     expect(reset.stdout).not.toContain("hunter2");
     expect(await withDatabase(async (db) => (await db.query("SELECT key FROM variable")).rows)).toEqual([]);
     expect((await updraft(["db", "check"], { env })).code).toBe(0);

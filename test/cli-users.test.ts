@@ -75,8 +75,11 @@ describe("updraft users create | list | delete (embedded database)", () => {
     const again = await startApi(reopened);
     try {
       expect((await fetch(`${again.url}/api/v1/dags`, { headers: auth("bob", "bob-password") })).status).toBe(401);
-      const { rows } = await reopened.query<{ event: string }>("SELECT event FROM log ORDER BY id");
-      expect(rows.map((r) => r.event)).toEqual(["cli_users_create", "cli_users_create", "cli_users_create", "cli_users_delete"]);
+      const { rows } = await reopened.query<{ event: string; owner: string | null; extra: string | null }>("SELECT event, owner, extra FROM log ORDER BY id");
+      // alice's read of the variables is in the audit trail too (every variable read is recorded).
+      expect(rows.map((r) => r.event)).toEqual(["cli_users_create", "cli_users_create", "cli_users_create", "rest.get", "cli_users_delete"]);
+      expect(rows[3].owner).toBe("alice");
+      expect(rows[3].extra).toContain("/api/v1/variables");
     } finally {
       await again.close();
       await reopened.close();

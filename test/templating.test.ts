@@ -9,6 +9,7 @@ import {
   type TemplateLookups,
 } from "../core/templating/index.ts";
 import type { ConnectionInfo } from "../core/types.ts";
+import { InletEventAccessors, OutletEventAccessors } from "../core/dataset-event-accessors.ts";
 
 const LOGICAL_DATE = new Date("2024-01-01T00:00:00Z");
 const INTERVAL_END = new Date("2024-01-02T00:00:00Z");
@@ -53,6 +54,8 @@ function taskContext(): TaskContext {
     mapIndex: -1,
     expandedTiCount: null,
     triggeringDatasetEvents: {},
+    outletEvents: new OutletEventAccessors(),
+    inletEvents: new InletEventAccessors([], async () => []),
     testMode: false,
     variables: { get: async () => undefined, getJson: async () => undefined },
     connections: {

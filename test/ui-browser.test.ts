@@ -69,6 +69,10 @@ describe.skipIf(!available)("the web UI in a real browser (Debian's chromium thr
     await page.goto(`${standalone.url}/dags/ui_quick/graph`);
     await page.waitForFunction('document.querySelectorAll("#graph-svg a.node rect[data-state=success]").length === 2');
     await expect(page.locator("#graph-svg path.edge").count()).resolves.toBe(1);
+    // The DAG dependencies view lays out DAG and dataset nodes the same way.
+    await page.goto(`${standalone.url}/dag-dependencies`);
+    await page.waitForSelector('#dependency-svg a.node[data-node-id="dataset:s3://ui-tests/report"]');
+    await expect(page.locator("#dependency-svg path.edge").count()).resolves.toBe(2);
     await page.goto(`${standalone.url}/dags/ui_quick/grid`);
 
     // Open the task's log.

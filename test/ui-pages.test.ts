@@ -115,6 +115,28 @@ describe("pages", () => {
     expect((await admin.post("/dags/ui_quick/trigger", { conf: "x".repeat(300_000) })).status).toBe(413);
   });
 
+  it("shows a dataset's recent events and the DAG dependencies graph", async () => {
+    const auth = `Basic ${Buffer.from(`admin:${standalone.adminPassword}`).toString("base64")}`;
+    const posted = await fetch(`${standalone.url}/api/v1/datasets/events`, {
+      method: "POST", headers: { authorization: auth, "content-type": "application/json" },
+      body: JSON.stringify({ dataset_uri: "s3://ui-tests/report", extra: { rows: 42 } }),
+    });
+    expect(posted.status).toBe(200);
+    const events = await admin.get(`/datasets/events?uri=${encodeURIComponent("s3://ui-tests/report")}`);
+    expect(events.status).toBe(200);
+    expect(events.text).toContain("external (REST API)");
+    expect(events.text).toContain("&quot;rows&quot;: 42");
+    expect(events.text).toContain('<a href="/dags/ui_dataset_consumer/grid">');
+    expect((await admin.get("/datasets")).text).toContain('href="/datasets/events?uri=s3%3A%2F%2Fui-tests%2Freport"');
+    const dependencies = await admin.get("/dag-dependencies");
+    const graph = JSON.parse(/<script type="application\/json" id="dependency-data">(.*?)<\/script>/s.exec(dependencies.text)![1]) as { nodes: Array<{ id: string }>; edges: Array<{ from: string; to: string }> };
+    expect(graph.edges).toEqual(expect.arrayContaining([
+      { from: "dag:ui_dataset_producer", to: "dataset:s3://ui-tests/report" },
+      { from: "dataset:s3://ui-tests/report", to: "dag:ui_dataset_consumer" },
+    ]));
+    expect(graph.nodes.map((n) => n.id)).not.toContain("dag:ui_quick");
+  });
+
   it("shows a banner with the files that fail to import", async () => {
     await standalone.db.query("INSERT INTO import_error (filename, stacktrace) VALUES ('/dags/broken.ts', 'SyntaxError: Unexpected token (3:7)')");
     const list = await admin.get("/dags");

@@ -3,17 +3,22 @@ import express from "express";
 import type { ExecutionApi } from "./execution-api/execution-api.ts";
 import { EXECUTION_API_PREFIX } from "./execution-api/protocol.ts";
 import { executionApiRouter } from "./execution-api/router.ts";
+import type { Queryable } from "../core/store/database.ts";
+import { mountObservability } from "../observability/routes.ts";
 
 export interface WebserverOptions {
   executionApi: ExecutionApi;
   /** Extra routers (the REST API, the UI) mounted after the execution API. */
   routers?: Array<{ path: string; router: express.Router }>;
+  /** The metadata database: GET /health reports on it, GET /metrics reads pool and import-error gauges from it. */
+  db?: Queryable;
 }
 
 export function createApp(options: WebserverOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.use(EXECUTION_API_PREFIX, executionApiRouter(options.executionApi));
+  mountObservability(app, options.db);
   for (const { path, router } of options.routers ?? []) app.use(path, router);
   return app;
 }

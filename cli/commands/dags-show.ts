@@ -39,7 +39,7 @@ export const dagsShow: Command = {
   optionHelp: { format: "-f, --format text|mermaid|dot   (default text)" },
   async run([dagId], values, io) {
     if (!dagId) throw new UsageError("Missing <dag_id>.");
-    const dag = (await DagBag.load()).getDag(dagId);
+    const dag = (await DagBag.loadForDag(dagId)).getDag(dagId);
     const format = String(values.format);
     if (format === "dot") io.out(toDot(dag));
     else if (format === "mermaid") io.out(toMermaid(dag));

@@ -5,6 +5,7 @@ import type { JsonObject } from "../../core/types.ts";
 import { OUTPUT_HELP, OUTPUT_OPTION, outputFormat, UsageError, type CliIO, type Command } from "../command.ts";
 import { formatTable } from "../table.ts";
 import { paint } from "../colors.ts";
+import { maskProcessOutput } from "../../core/masking/mask-process-output.ts";
 
 export function parseConf(raw: string | boolean | undefined): JsonObject {
   if (raw === undefined || raw === true || raw === false) return {};
@@ -61,9 +62,10 @@ export const dagsTest: Command = {
   },
   async run([dagId, logicalDate], values, io) {
     if (!dagId) throw new UsageError("Missing <dag_id>.");
+    maskProcessOutput();
     const json = outputFormat(values) === "json";
     const conf = parseConf(values.conf);
-    const bag = await DagBag.load();
+    const bag = await DagBag.loadForDag(dagId);
     const dag = bag.getDag(dagId);
     const progress = json ? (values.verbose ? io.err : () => {}) : io.out;
     const result = await runDagInProcess(dag, {

@@ -20,7 +20,8 @@ export const standalone: Command = {
   async run(_args, values, io) {
     const port = values.port === undefined ? undefined : Number(values.port);
     if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`Invalid --port "${values.port}": give a port number.`);
-    const running = await startStandalone({ port, parallelism: values.parallelism ? Number(values.parallelism) : undefined, log: io.out });
+    // Without a `log`, its components write structured logs (observability/logger.ts).
+    const running = await startStandalone({ port, parallelism: values.parallelism ? Number(values.parallelism) : undefined });
     const signal = await untilSignal();
     io.out(`Received ${signal}: finishing running tasks and shutting down…`);
     await running.stop();
@@ -43,7 +44,6 @@ export const scheduler: Command = {
       port: values.port === undefined ? 8793 : Number(values.port),
       parallelism: values.parallelism ? Number(values.parallelism) : undefined,
       restApi: false,
-      log: io.out,
     });
     const signal = await untilSignal();
     io.out(`Received ${signal}: shutting down…`);

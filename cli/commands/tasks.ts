@@ -15,7 +15,7 @@ export const tasksList: Command = {
   async run([dagId], values, io) {
     if (!dagId) throw new UsageError("Missing <dag_id>.");
     const format = outputFormat(values);
-    const dag = (await DagBag.load()).getDag(dagId);
+    const dag = (await DagBag.loadForDag(dagId)).getDag(dagId);
     const tasks = dag.topologicalOrder();
     if (values.tree) io.out(toTree(dag));
     else if (format === "json") {
@@ -36,7 +36,7 @@ export const tasksTest: Command = {
   async run([dagId, taskId, logicalDate], values, io) {
     if (!dagId || !taskId) throw new UsageError("Missing <dag_id> or <task_id>.");
     const json = outputFormat(values) === "json";
-    const dag = (await DagBag.load()).getDag(dagId);
+    const dag = (await DagBag.loadForDag(dagId)).getDag(dagId);
     dag.getTask(taskId);
     const result = await runDagInProcess(dag, {
       logicalDate,

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { updraftHome } from "../../core/store/open.ts";
 import { UsageError, type Command } from "../command.ts";
 import { untilSignal } from "../until-signal.ts";
+import { logFunction } from "../../observability/logger.ts";
 
 export const worker: Command = {
   group: "worker",
@@ -20,7 +21,7 @@ export const worker: Command = {
     const redisUrl = process.env.UPDRAFT_REDIS_URL || "redis://127.0.0.1:6379";
     const { startBullmqWorker } = await import("../../executor/bullmq-worker.ts");
     const running = await startBullmqWorker({
-      redisUrl, queues, concurrency, home: resolve(updraftHome()), apiUrl: process.env.UPDRAFT_API_URL || undefined, log: (m) => io.out(`[worker] ${m}`),
+      redisUrl, queues, concurrency, home: resolve(updraftHome()), apiUrl: process.env.UPDRAFT_API_URL || undefined, log: logFunction("worker"),
     });
     const signal = await untilSignal();
     io.out(`Received ${signal}: finishing running tasks, then stopping…`);

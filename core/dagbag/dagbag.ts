@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { collectCreatedDags } from "../dag-context.ts";
@@ -37,6 +37,28 @@ export class DagBag {
     for (const file of files) await bag.loadFile(file);
     bag.loadMs = performance.now() - started;
     return bag;
+  }
+
+  /**
+   * The bag `dags test`-style commands need for one DAG: first only the files whose text names `dagId` (the usual
+   * case, and much faster in a big folder), then, if the DAG is not among them (an id computed at parse time), every
+   * file. A DAG defined in two files is still caught: both files name it.
+   */
+  static async loadForDag(dagId: string, folder = dagsFolder()): Promise<DagBag> {
+    const root = resolve(folder);
+    let files: string[];
+    try {
+      files = (await stat(root)).isDirectory() ? await findDagFiles(root) : [root];
+    } catch {
+      return DagBag.load(folder);
+    }
+    const naming = [];
+    for (const file of files) if ((await readFile(file, "utf8").catch(() => "")).includes(dagId)) naming.push(file);
+    const bag = new DagBag(root);
+    const started = performance.now();
+    for (const file of naming) await bag.loadFile(file);
+    bag.loadMs = performance.now() - started;
+    return bag.dags.has(dagId) ? bag : DagBag.load(folder);
   }
 
   async loadFile(file: string): Promise<void> {

@@ -1,16 +1,21 @@
 import type { BaseOperator, TaskCallback } from "../base-operator.ts";
 import type { DagRunView, DatasetEventView, PreviousSuccess, TaskContext, TaskLogger } from "../context.ts";
+import { InletEventAccessors, OutletEventAccessors } from "../dataset-event-accessors.ts";
 import { mappingOf, mappingSources } from "../mapped.ts";
 import { FailTask, SensorTimeoutError, SkipTask, TaskStoppedError, TaskTimeoutError } from "../errors.ts";
 import { resolveParams } from "../params.ts";
 import { bindRuntime, type TaskRuntime } from "../runtime.ts";
 import { isRetryEligible, nextRetryAt } from "../semantics/retry.ts";
 import { RescheduleTask } from "../sensor.ts";
+import { deferralOf, TaskDeferred, type Deferral, type Resume } from "../deferral.ts";
 import { renderTemplateFields, templateVariables, type TemplateLookups } from "../templating/index.ts";
 import { RETURN_VALUE_KEY, type JsonObject } from "../types.ts";
 import { resolveXComArgs, XComArg } from "../xcom-arg.ts";
 import { resolveInput, resolveMappedArguments } from "./mapped-arguments.ts";
 import { checkMappable, toXComValue } from "./xcom-value.ts";
+import { TryLineage } from "../../lineage/try-lineage.ts";
+import { maskingLogger, maskingRuntime } from "../masking/masking-runtime.ts";
+import { redactJson, redactOutcome } from "../masking/secrets-masker.ts";
 
 export interface TryRequest {
   task: BaseOperator;
@@ -31,14 +36,17 @@ export interface TryRequest {
   testMode?: boolean;
   /** Aborted from outside when the try must stop (its TI was cleared or marked meanwhile, the runner is shutting down). */
   signal?: AbortSignal;
+  /** Set when the try resumes from deferral: the method to call instead of `execute`, with the trigger's event. */
+  resume?: Resume | null;
 }
 
 export type TryOutcome =
-  | { state: "success" }
+  | { state: "success"; outletEvents?: Array<{ uri: string; extra: JsonObject }> }
   | { state: "skipped"; reason: string }
   | { state: "up_for_retry"; error: string; nextRetryAt: Date }
   | { state: "failed"; error: string }
-  | { state: "up_for_reschedule"; rescheduleAt: Date };
+  | { state: "up_for_reschedule"; rescheduleAt: Date }
+  | { state: "deferred"; deferral: Deferral };
 
 /** The outcome, plus the rendered template fields and the rendered `mapIndexTemplate`, kept per task instance. */
 export type TryResult = TryOutcome & { rendered: JsonObject; renderedMapIndex: string | null };
@@ -48,15 +56,18 @@ export type TryResult = TryOutcome & { rendered: JsonObject; renderedMapIndex: s
  * on_execute callbacks → execute (under execution_timeout) → push the result XCom → success/skip/retry/failure
  * callbacks. Never throws for a task's failure: the outcome is the result.
  */
-export async function executeTry(request: TryRequest): Promise<TryResult> {
+export async function executeTry(unmasked: TryRequest): Promise<TryResult> {
+  const request = { ...unmasked, runtime: maskingRuntime(unmasked.runtime), log: maskingLogger(unmasked.log) };
   const abort = new AbortController();
   const context = buildTaskContext(request, abort.signal);
   const rendered: JsonObject = {};
-  const outcome = await runTry(request, context, abort, rendered);
-  return { ...outcome, rendered, renderedMapIndex: await renderMapIndex(request, context) };
+  const lineage = TryLineage.begin(request);
+  const outcome = await runTry(request, context, abort, rendered, lineage);
+  await lineage?.end(outcome, request.signal?.aborted ?? false);
+  return { ...redactOutcome(outcome), rendered: redactJson(rendered), renderedMapIndex: await renderMapIndex(request, context) };
 }
 
-async function runTry(request: TryRequest, context: TaskContext, abort: AbortController, rendered: JsonObject): Promise<TryOutcome> {
+async function runTry(request: TryRequest, context: TaskContext, abort: AbortController, rendered: JsonObject, lineage: TryLineage | null): Promise<TryOutcome> {
   const { task, log } = request;
   try {
     context.params = resolveParams([task.dag.params, task.params], request.dagRun.conf, `DAG "${task.dag.dagId}"`);
@@ -67,21 +78,31 @@ async function runTry(request: TryRequest, context: TaskContext, abort: AbortCon
     const renderedFields = await renderFields(operator, context, request.runtime, request.mapIndex);
     operator = operator.withProperties(renderedFields);
     Object.assign(rendered, toRenderedJson(renderedFields));
+    await lineage?.start(operator, context);
 
     await runCallbacks(operator.onExecuteCallback, context, log, "on_execute_callback");
-    const result = await withTimeout(operator, () => operator.execute(context), abort, request.signal);
+    const resume = request.resume;
+    const run = () => (resume ? operator.resumeExecution(resume, context) : operator.execute(context));
+    const result = await withTimeout(operator, run, abort, request.signal, resume ? request.startDate : null);
     await pushResult(operator, result, request.runtime);
+    // As Airflow, callbacks see the state the try ends in.
+    context.ti.state = "success";
     await runCallbacks(operator.onSuccessCallback, context, log, "on_success_callback");
-    return { state: "success" };
+    return { state: "success", outletEvents: context.outletEvents.eventsFor(operator.outlets) };
   } catch (error) {
     abort.abort();
     if (error instanceof SkipTask) {
       log.info(error.message);
+      context.ti.state = "skipped";
       await runCallbacks(task.onSkippedCallback, context, log, "on_skipped_callback");
       await runCallbacks(task.onSuccessCallback, context, log, "on_success_callback");
       return { state: "skipped", reason: error.message };
     }
     if (error instanceof RescheduleTask) return { state: "up_for_reschedule", rescheduleAt: error.rescheduleAt };
+    if (error instanceof TaskDeferred) {
+      log.info(`Pausing task as DEFERRED: ${error.message}`);
+      return { state: "deferred", deferral: deferralOf(error, request.startDate, task.executionTimeoutSeconds) };
+    }
     const message = describeError(error);
     log.error(`Task failed: ${message}`);
     context.exception = error;
@@ -100,11 +121,15 @@ async function runTry(request: TryRequest, context: TaskContext, abort: AbortCon
         tryNumber: request.tryNumber,
       });
       log.info(`Marking task as UP_FOR_RETRY; next try at ${at.toISOString()}`);
+      context.ti.state = "up_for_retry";
       await runCallbacks(task.onRetryCallback, context, log, "on_retry_callback");
+      if (task.email.length) await (await import("../../notifications/task-email.ts")).sendTaskAlertEmail(task, context, "up_for_retry");
       return { state: "up_for_retry", error: message, nextRetryAt: at };
     }
     log.info(forced ? "Marking task as FAILED without retrying." : "Marking task as FAILED.");
+    context.ti.state = "failed";
     await runCallbacks(task.onFailureCallback, context, log, "on_failure_callback");
+    if (task.email.length) await (await import("../../notifications/task-email.ts")).sendTaskAlertEmail(task, context, "failed");
     return { state: "failed", error: message };
   }
 }
@@ -169,6 +194,11 @@ function contextOf(request: TryRequest, signal: AbortSignal): TaskContext {
     mapIndex: request.mapIndex,
     expandedTiCount: request.expandedTiCount,
     triggeringDatasetEvents: request.triggeringDatasetEvents ?? {},
+    outletEvents: new OutletEventAccessors(),
+    inletEvents: new InletEventAccessors(task.inlets, async (uri) => {
+      if (!runtime.datasetEvents) throw new Error("This task runtime cannot read dataset events.");
+      return runtime.datasetEvents(uri);
+    }),
     testMode: request.testMode ?? false,
     variables: {
       get: async (key, defaultValue) => (await runtime.getVariable(key)) ?? defaultValue,
@@ -243,9 +273,13 @@ function hasMappedDependants(operator: BaseOperator): boolean {
   return false;
 }
 
-/** Runs `execute` until it ends, its execution_timeout passes, or the try is stopped from outside. */
-async function withTimeout<T>(operator: BaseOperator, run: () => T | Promise<T>, abort: AbortController, external?: AbortSignal): Promise<T> {
-  const seconds = operator.executionTimeoutSeconds;
+/**
+ * Runs `execute` until it ends, its execution_timeout passes, or the try is stopped from outside. A try resumed from
+ * deferral gets what remains of execution_timeout since the try started (Airflow).
+ */
+async function withTimeout<T>(operator: BaseOperator, run: () => T | Promise<T>, abort: AbortController, external?: AbortSignal, resumedFrom: Date | null = null): Promise<T> {
+  const full = operator.executionTimeoutSeconds;
+  const seconds = full !== null && resumedFrom ? Math.max(0, full - (Date.now() - resumedFrom.getTime()) / 1000) : full;
   let timer: NodeJS.Timeout | undefined;
   let onExternalAbort: (() => void) | undefined;
   const stop = new Promise<never>((_, reject) => {

@@ -1,5 +1,7 @@
-import type { XComPullArgs } from "../context.ts";
+import type { DatasetEventView, XComPullArgs } from "../context.ts";
 import type { TaskRuntime } from "../runtime.ts";
+import { processBreakers } from "../../resilience/memory-breakers.ts";
+import { processAlertBackend } from "../../alerting/alert-store.ts";
 import type { StateChange } from "../scheduling/plan-run.ts";
 import { mappableValues } from "../semantics/mapping.ts";
 import type { SerializedDag } from "../serialization.ts";
@@ -130,6 +132,16 @@ export class MemoryRun {
     return found;
   }
 
+  /** Dataset events this run's successful tries recorded, oldest first: `dags test` has no store to keep them in. */
+  readonly datasetEvents: DatasetEventView[] = [];
+
+  recordDatasetEvents(ti: { taskId: string; mapIndex: number }, runId: string, events: ReadonlyArray<{ uri: string; extra: JsonObject }>): void {
+    const timestamp = new Date();
+    for (const e of events) {
+      this.datasetEvents.push({ uri: e.uri, extra: e.extra, timestamp, sourceDagId: this.dag.dag_id, sourceTaskId: ti.taskId, sourceRunId: runId, sourceMapIndex: ti.mapIndex });
+    }
+  }
+
   /** The TaskRuntime a try of (taskId, mapIndex) uses. */
   runtimeFor(taskId: string, mapIndex: number): TaskRuntime {
     return {
@@ -141,6 +153,10 @@ export class MemoryRun {
       xcomPull: async (args) => this.xcomPull(args, taskId),
       getVariable: (variableKey) => this.secrets.getVariable(variableKey),
       getConnection: (connId) => this.secrets.getConnection(connId),
+      datasetEvents: async (uri) => this.datasetEvents.filter((e) => e.uri === uri),
+      breakerAcquire: processBreakers.breakerAcquire,
+      breakerRecord: processBreakers.breakerRecord,
+      ...processAlertBackend(this.dag.dag_id),
       skipTasks: async (taskIds, skipMapIndex) => {
         for (const id of taskIds) {
           for (const ti of this.tisOf(id)) {

@@ -1,13 +1,16 @@
 import type { DagRunView, TaskLogger } from "../context.ts";
 import type { DAG } from "../dag.ts";
 import { parseDate } from "../dates.ts";
-import { environmentSecrets } from "../env-secrets.ts";
+import { configuredSecrets } from "../../secrets/in-process.ts";
 import { buildTaskContext, executeTry, describeError, type TryRequest, type TryResult } from "../execution/execute-try.ts";
+import { emitInProcessDagRunEvent } from "../../lineage/dag-run-events.ts";
 import { resolveParams } from "../params.ts";
 import { planRun } from "../scheduling/plan-run.ts";
 import { serializeDag, type SerializedDag } from "../serialization.ts";
 import { runIdFor } from "../timetables/index.ts";
 import type { DagRunState, JsonObject, JsonValue, TaskState } from "../types.ts";
+import { inProcessCrossDag } from "./cross-dag.ts";
+import { runTriggerInline } from "./run-trigger-inline.ts";
 import { MemoryRun, type SecretsSource, type TaskInstanceRecord } from "./memory-run.ts";
 
 export interface InProcessRunOptions {
@@ -51,7 +54,7 @@ export async function runDagInProcess(dag: DAG, options: InProcessRunOptions = {
     dagId: dag.dagId, runId, runType: "manual", logicalDate, dataIntervalStart: interval.start, dataIntervalEnd: interval.end,
     externalTrigger: false, conf, state: "running", startDate: new Date(),
   };
-  const run = new MemoryRun(serialized, options.secrets ?? environmentSecrets);
+  const run = new MemoryRun(serialized, options.secrets ?? configuredSecrets);
   const emit = (ti: TaskInstanceRecord, detail?: string) =>
     options.onStateChange?.({ taskId: ti.taskId, mapIndex: ti.mapIndex, state: ti.state, tryNumber: ti.tryNumber, detail });
   run.onSkippedByTask = (ti) => emit(ti, "skipped by an upstream branch or short-circuit");
@@ -59,6 +62,7 @@ export async function runDagInProcess(dag: DAG, options: InProcessRunOptions = {
 
   const parallelism = Math.max(1, options.parallelism ?? 1);
   const inFlight = new Map<string, Promise<void>>();
+  emitInProcessDagRunEvent("START", dagRun);
   let final: { state: DagRunState; reason: string } | undefined;
   for (;;) {
     const plan = planRun(serialized, [...run.tis.values()], { now: new Date(), mapLength: (t, k) => run.mapLength(t, k) });
@@ -107,6 +111,7 @@ export async function runDagInProcess(dag: DAG, options: InProcessRunOptions = {
   }
 
   dagRun.state = final.state;
+  emitInProcessDagRunEvent(final.state === "success" ? "COMPLETE" : "FAIL", dagRun, final.reason);
   await runDagCallbacks(dag, run, dagRun, final, options);
   return {
     dagId: dag.dagId,
@@ -136,7 +141,7 @@ function tryRequest(dag: DAG, run: MemoryRun, ti: TaskInstanceRecord, dagRun: Da
     prevExecutionDate: dagRun.logicalDate,
     nextExecutionDate: dagRun.logicalDate,
     expandedTiCount: ti.mapIndex >= 0 ? run.tisOf(ti.taskId).length : null,
-    runtime: run.runtimeFor(ti.taskId, ti.mapIndex),
+    runtime: { ...run.runtimeFor(ti.taskId, ti.mapIndex), ...inProcessCrossDag((m) => taskLogger(ti, options).info(m)) },
     log: taskLogger(ti, options),
     testMode: true,
   };
@@ -144,7 +149,23 @@ function tryRequest(dag: DAG, run: MemoryRun, ti: TaskInstanceRecord, dagRun: Da
 
 async function runOneTry(dag: DAG, run: MemoryRun, ti: TaskInstanceRecord, dagRun: DagRunView, options: InProcessRunOptions): Promise<TryResult> {
   try {
-    return await executeTry(tryRequest(dag, run, ti, dagRun, options));
+    const request = tryRequest(dag, run, ti, dagRun, options);
+    let result = await executeTry(request);
+    // No triggerer here: a deferred try waits for its trigger inline, then resumes (same try number, XComs kept).
+    while (result.state === "deferred") {
+      options.onStateChange?.({ taskId: ti.taskId, mapIndex: ti.mapIndex, state: "deferred", tryNumber: ti.tryNumber });
+      const resume = await runTriggerInline(result.deferral, request.log, inProcessCrossDag((m) => request.log.info(m)));
+      if ("end" in resume) {
+        request.log.info(`The trigger ended the task: ${resume.end} (end_from_trigger)`);
+        result = resume.end === "success" ? { state: "success", rendered: result.rendered, renderedMapIndex: result.renderedMapIndex }
+          : resume.end === "skipped" ? { state: "skipped", reason: "ended by its trigger", rendered: result.rendered, renderedMapIndex: result.renderedMapIndex }
+          : { state: "failed", error: "failed by its trigger", rendered: result.rendered, renderedMapIndex: result.renderedMapIndex };
+        break;
+      }
+      result = await executeTry({ ...request, resume });
+    }
+    if (result.state === "success" && result.outletEvents) run.recordDatasetEvents(ti, dagRun.runId, result.outletEvents);
+    return result;
   } catch (error) {
     return { state: "failed", error: describeError(error), rendered: {}, renderedMapIndex: null };
   }

@@ -6,6 +6,7 @@ import {
 import { recordEvent } from "../store/queries/event-log.ts";
 import { didYouMean } from "../suggest.ts";
 import type { TaskState } from "../types.ts";
+import { tisReachedByMarkers, type MarkedTis } from "./external-task-markers.ts";
 import { RequestError } from "./request-error.ts";
 import { requireDag, requireDagRun, requireSerializedDag } from "./require-dag.ts";
 
@@ -58,7 +59,12 @@ export async function clearTaskInstances(db: Database, dagId: string, request: C
     endDate: runDate ?? request.endDate,
     states,
   };
-  if (request.dryRun) return { taskInstances: await selectTaskInstancesToClear(db, dagId, filter), requeuedRunIds: [] };
+  const downstreamOf = (d: SerializedDag, ids: string[]) => withRelatives(d, ids, false, true);
+  if (request.dryRun) {
+    const found = await selectTaskInstancesToClear(db, dagId, filter);
+    const marked = request.includeDownstream ? await tisReachedByMarkers(db, dag, found, false, downstreamOf) : (new Map() as MarkedTis);
+    return { taskInstances: [...found, ...[...marked.values()].flatMap((m) => m.tis)], requeuedRunIds: [] };
+  }
   const retries = new Map(dag.tasks.map((t) => [t.task_id, t.retries]));
   return db.transaction(async (tx) => {
     const found = await selectTaskInstancesToClear(tx, dagId, filter, true);
@@ -66,7 +72,15 @@ export async function clearTaskInstances(db: Database, dagId: string, request: C
     const runIds = [...new Set(found.map((t) => t.run_id))];
     const requeuedRunIds = request.resetDagRuns ? await requeueFinishedRuns(tx, dagId, runIds) : [];
     if (found.length) await recordEvent(tx, { dagId, event: "clear", owner, extra: JSON.stringify({ task_instances: found.length, dag_runs: runIds }) });
-    return { taskInstances: found, requeuedRunIds };
+    // Airflow: clearing with downstream follows ExternalTaskMarkers into the DAGs they name.
+    const marked = request.includeDownstream ? await tisReachedByMarkers(tx, dag, found, true, downstreamOf) : (new Map() as MarkedTis);
+    for (const [childDagId, child] of marked) {
+      await clearTaskInstanceRows(tx, childDagId, child.tis, child.retries);
+      const childRuns = [...new Set(child.tis.map((t) => t.run_id))];
+      if (request.resetDagRuns) requeuedRunIds.push(...(await requeueFinishedRuns(tx, childDagId, childRuns)));
+      await recordEvent(tx, { dagId: childDagId, event: "clear", owner, extra: JSON.stringify({ task_instances: child.tis.length, dag_runs: childRuns, via_marker_of: dagId }) });
+    }
+    return { taskInstances: [...found, ...[...marked.values()].flatMap((m) => m.tis)], requeuedRunIds };
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Database } from "../../core/store/database.ts";
 import { resolveOptions, type DagProcessorOptions, type ResolvedOptions } from "./options.ts";
 import { processFolder, type ParseReport } from "./process-folder.ts";
+import { recordDagProcessing } from "../../observability/metrics.ts";
 
 export type { DagProcessorOptions } from "./options.ts";
 export type { ParseReport } from "./process-folder.ts";
@@ -44,7 +45,7 @@ export class DagProcessor {
     const pass = this.passes.then(() => {
       this.closing.signal.throwIfAborted();
       return processFolder(this.db, this.options, all, this.closing.signal);
-    });
+    }).then((report) => (recordDagProcessing(report), report));
     this.passes = pass.catch(() => {});
     return pass;
   }

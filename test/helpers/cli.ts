@@ -28,8 +28,8 @@ export function updraft(args: string[], options: { env?: Record<string, string>;
 }
 
 /** `dags test <dag_id> <date> -o json`, parsed: the run's state and "task_id" / "task_id[i]" → state. */
-export async function dagsTest(dagId: string, date = "2024-01-03", extra: string[] = []) {
-  const result = await updraft(["dags", "test", dagId, date, "-o", "json", ...extra]);
+export async function dagsTest(dagId: string, date = "2024-01-03", extra: string[] = [], env?: Record<string, string>) {
+  const result = await updraft(["dags", "test", dagId, date, "-o", "json", ...extra], { env });
   let parsed: { dag_id: string; run_id: string; state: string; task_instances: Array<{ task_id: string; map_index: number; state: string; try_number: number; duration: number | null }> };
   try {
     parsed = JSON.parse(result.stdout);

@@ -1,5 +1,6 @@
 import { RequestError } from "../../core/runs/request-error.ts";
 import { recordEvent, type LoggedEvent } from "../../core/store/queries/event-log.ts";
+import { clientAddress, markAudited } from "../audit-trail.ts";
 import type { Queryable } from "../../core/store/database.ts";
 import { dateField } from "./handle.ts";
 import type { Call } from "./route.ts";
@@ -32,5 +33,18 @@ export function pickFields<T extends Record<string, unknown>>(objects: T[], fiel
 
 /** Writes a REST API change to the event log, as the user who made it. */
 export function audit(db: Queryable, call: Call, event: string, details: Omit<LoggedEvent, "event" | "owner"> = {}): Promise<void> {
-  return recordEvent(db, { ...details, event, owner: call.user.username });
+  markAudited(call.res);
+  return recordEvent(db, { ...details, event, owner: call.user.username, extra: withOrigin(details.extra, call) });
+}
+
+/** The event's extra with where the request came from (the audit trail's "from where"). */
+function withOrigin(extra: string | null | undefined, call: Call): string {
+  let details: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = extra ? JSON.parse(extra) : {};
+    details = parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { details: parsed };
+  } catch {
+    details = { details: extra };
+  }
+  return JSON.stringify({ ...details, ip: clientAddress(call.req), via: "rest" });
 }

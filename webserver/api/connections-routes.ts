@@ -9,7 +9,30 @@ import { Resource } from "../auth/permissions.ts";
 import { checkConnection } from "../resource-rules.ts";
 import { audit, list, num, str } from "./call-values.ts";
 import { NO_CONTENT, route } from "./route.ts";
-import { connectionItemJson, connectionJson } from "./resource-serializers.ts";
+import { problem } from "./problem.ts";
+import { connectionItemJson, connectionJson as unmaskedConnectionJson } from "./resource-serializers.ts";
+import { testConnection } from "../../core/connection-testers.ts";
+import { connectionTestingEnabled, connectionInfoOf } from "../../secrets/connection-row.ts";
+import { redactJson } from "../../core/masking/secrets-masker.ts";
+import "../../secrets/builtin-testers.ts";
+
+/** A connection as answered: no password (write-only), and the extra's sensitive fields (token, api_key…) as `***`. */
+function connectionJson(row: ConnectionRow) {
+  const json = unmaskedConnectionJson(row);
+  return { ...json, extra: maskedExtra(row.extra) };
+}
+
+function maskedExtra(extra: string | null): string | null {
+  if (!extra) return extra;
+  try {
+    const parsed = JSON.parse(extra) as unknown;
+    const redacted = JSON.stringify(redactJson(parsed));
+    // Unchanged when nothing was secret: the extra is answered as it was written.
+    return redacted === JSON.stringify(parsed) ? extra : redacted;
+  } catch {
+    return extra;
+  }
+}
 
 const C = Resource.CONNECTION;
 const FIELDS = ["connection_id", "conn_type", "description", "host", "login", "schema", "port", "password", "extra"] as const;
@@ -48,7 +71,11 @@ export function connectionsRoutes(router: express.Router, db: Database): void {
     return { connections: connections.map(connectionItemJson), total_entries: total };
   });
 
-  route(router, db, "get_connection", { resource: C, action: "can_read" }, async (call) => connectionJson(await requireConnection(db, call.params.connection_id)));
+  route(router, db, "get_connection", { resource: C, action: "can_read" }, async (call) => {
+    const row = await requireConnection(db, call.params.connection_id);
+    await audit(db, call, "connection.read", { extra: JSON.stringify({ connection_id: row.conn_id }) });
+    return connectionJson(row);
+  });
 
   route(router, db, "post_connection", { resource: C, action: "can_create" }, async (call) => {
     const row = connectionFrom(call.body, null, []);
@@ -83,9 +110,14 @@ export function connectionsRoutes(router: express.Router, db: Database): void {
     return NO_CONTENT;
   });
 
-  // Airflow tests a connection through its hook's test_connection(); Updraft's hooks have none yet, so it says so.
+  // As Airflow 2.10: testing is off unless [core] test_connection is "Enabled" (it makes the server reach any host asked).
   route(router, db, "test_connection", { resource: C, action: "can_create" }, async (call) => {
+    if (!connectionTestingEnabled()) {
+      problem(call.res, 403, "Testing connections is disabled: set UPDRAFT_TEST_CONNECTION=Enabled (or AIRFLOW__CORE__TEST_CONNECTION) on the webserver to enable it.");
+      return NO_CONTENT;
+    }
     const row = connectionFrom({ connection_id: "test", ...call.body }, null, []);
-    return { status: false, message: `Testing connections of type "${row.conn_type}" is not supported: no Updraft hook can test it yet. Run a task that uses it instead.` };
+    await audit(db, call, "connection.test", { extra: JSON.stringify({ connection_id: row.conn_id, conn_type: row.conn_type, ip: call.req.ip }) });
+    return testConnection(connectionInfoOf(row));
   });
 }

@@ -1,7 +1,7 @@
 import type express from "express";
 import { RequestError } from "../../core/runs/request-error.ts";
 import type { Database } from "../../core/store/database.ts";
-import { isSchedulerHealthy, latestSchedulerHeartbeat } from "../../core/store/queries/jobs.ts";
+import { checkHealth } from "../../observability/health.ts";
 import { MAXIMUM_PAGE_LIMIT } from "../../core/store/queries/order-by.ts";
 import { Resource } from "../auth/permissions.ts";
 import { str } from "./call-values.ts";
@@ -36,14 +36,7 @@ function configSections(): Array<{ name: string; options: Array<{ key: string; v
 export function publicMetaRoutes(router: express.Router, db: Database): void {
   IMPLEMENTED_OPERATIONS.add("get_health").add("get_version");
   router.get("/health", async (_req, res) => {
-    const beat = await latestSchedulerHeartbeat(db).catch(() => null);
-    const database = await db.query("SELECT 1").then(() => "healthy", () => "unhealthy");
-    res.json({
-      metadatabase: { status: database },
-      scheduler: { status: isSchedulerHealthy(beat) ? "healthy" : "unhealthy", latest_scheduler_heartbeat: beat?.toISOString() ?? null },
-      triggerer: { status: null, latest_triggerer_heartbeat: null },
-      dag_processor: { status: null, latest_dag_processor_heartbeat: null },
-    });
+    res.json(await checkHealth(db));
   });
   router.get("/version", (_req, res) => {
     res.json({ version: UPDRAFT_VERSION, git_version: null });

@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import type { LogPathFor } from "../../core/runs/task-log.ts";
 import type { Database } from "../../core/store/database.ts";
 import { basicAuth } from "../auth/basic-auth.ts";
+import { auditTrail } from "../audit-trail.ts";
 import { auditRoutes } from "./audit-routes.ts";
 import { backfillRoutes } from "./backfill-routes.ts";
 import { clearRoutes } from "./clear-routes.ts";
@@ -9,6 +10,7 @@ import { connectionsRoutes } from "./connections-routes.ts";
 import { dagRunsRoutes } from "./dag-runs-routes.ts";
 import { dagsRoutes } from "./dags-routes.ts";
 import { datasetsRoutes } from "./datasets-routes.ts";
+import { extensionRoutes } from "./extension-routes.ts";
 import { logRoutes } from "./log-routes.ts";
 import { metaRoutes, publicMetaRoutes } from "./meta-routes.ts";
 import { poolsRoutes } from "./pools-routes.ts";
@@ -17,6 +19,7 @@ import { problem } from "./problem.ts";
 import { taskInstancesRoutes } from "./task-instances-routes.ts";
 import { variablesRoutes } from "./variables-routes.ts";
 import { xcomRoutes } from "./xcom-routes.ts";
+import { lineageApiRouter } from "../../lineage/service/api-router.ts";
 
 export interface RestApiHooks {
   /**
@@ -46,7 +49,12 @@ export function restApiRouter(db: Database, hooks: RestApiHooks, options: RestAp
   const router = express.Router();
   router.use(express.json({ limit: MAX_BODY_BYTES, type: ["application/json", "application/*+json"] }));
   publicMetaRoutes(router, db);
+  // Updraft's lineage service (Marquez's paths, none of them Airflow's); its own auth also takes a lineage API key.
+  router.use(lineageApiRouter(db));
   router.use(basicAuth(db));
+  router.use(auditTrail(db, "rest"));
+  // Updraft extensions (SLA misses, circuit breakers): paths Airflow's v1 spec does not have.
+  router.use(extensionRoutes(db));
   // Order matters where a literal segment could be taken for a parameter (dagRuns/list, datasets/events, listMapped).
   dagRunsRoutes(router, db, hooks);
   taskInstancesRoutes(router, db, hooks);

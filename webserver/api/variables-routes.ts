@@ -6,7 +6,15 @@ import { deleteVariable, getVariable, listVariables, setVariable, VARIABLE_ORDER
 import { Resource } from "../auth/permissions.ts";
 import { audit, list, str } from "./call-values.ts";
 import { NO_CONTENT, route } from "./route.ts";
-import { variableItemJson, variableJson } from "./resource-serializers.ts";
+import { variableItemJson, variableJson as unmaskedVariableJson } from "./resource-serializers.ts";
+import { redactJson } from "../../core/masking/secrets-masker.ts";
+import type { VariableRow } from "../../core/store/queries/variables.ts";
+
+/** A variable as answered: the value of one whose key names a secret (password, token, api_key…) is `***`, as Airflow masks it. */
+const variableJson = (v: VariableRow) => {
+  const json = unmaskedVariableJson(v);
+  return { ...json, value: redactJson(json.value, v.key) };
+};
 
 const V = Resource.VARIABLE;
 
@@ -24,7 +32,11 @@ export function variablesRoutes(router: express.Router, db: Database): void {
     return { variables: variables.map(variableItemJson), total_entries: total };
   });
 
-  route(router, db, "get_variable", { resource: V, action: "can_read" }, async (call) => variableJson(await requireVariable(db, call.params.variable_key)));
+  route(router, db, "get_variable", { resource: V, action: "can_read" }, async (call) => {
+    const variable = await requireVariable(db, call.params.variable_key);
+    await audit(db, call, "variable.read", { extra: JSON.stringify({ key: variable.key }) });
+    return variableJson(variable);
+  });
 
   route(router, db, "post_variables", { resource: V, action: "can_create" }, async (call) => {
     const key = str(call.body, "key");

@@ -7,6 +7,7 @@ import { Resource } from "../auth/permissions.ts";
 import { dagScope, num, str, wildcard } from "./call-values.ts";
 import { route } from "./route.ts";
 import { xcomItemJson } from "./resource-serializers.ts";
+import { redactJson } from "../../core/masking/secrets-masker.ts";
 
 /** XCom entries of a TI (`~` for any DAG, run or task) and one entry with its value. */
 export function xcomRoutes(router: express.Router, db: Database): void {
@@ -28,6 +29,6 @@ export function xcomRoutes(router: express.Router, db: Database): void {
     if (!entry) throw new RequestError(404, `Task "${taskId}" (map index ${mapIndex}) of run "${runId}" of DAG "${dagId}" has no XCom "${key}".`);
     // Values are stored as JSON: `stringify` (the default) gives their JSON text, as Airflow gives str() of the value.
     const value = call.query.stringify === false || call.query.deserialize === true ? entry.value : typeof entry.value === "string" ? entry.value : JSON.stringify(entry.value);
-    return { ...xcomItemJson(entry), value: value ?? null };
+    return { ...xcomItemJson(entry), value: redactJson(value ?? null) };
   });
 }

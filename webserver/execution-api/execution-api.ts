@@ -1,4 +1,3 @@
-import { environmentSecrets } from "../../core/env-secrets.ts";
 import { verifyToken, type TokenClaims } from "../../core/execution-token.ts";
 import type { Database } from "../../core/store/database.ts";
 import { finishTry, heartbeatTry, skipTaskInstances, startTry } from "../../core/store/queries/task-instances.ts";
@@ -6,7 +5,15 @@ import { pullXCom, pushXCom } from "../../core/store/queries/xcom.ts";
 import { recordDatasetEvents, triggeringDatasetEvents, type OutletEvent } from "../../core/store/queries/dataset-events.ts";
 import { normalizeDatasetUri } from "../../core/dataset.ts";
 import type { JsonObject, JsonValue } from "../../core/types.ts";
+import { finishDeferred, registerDeferralRoutes } from "./deferral-routes.ts";
 import type { ApiRequest, ApiResponse, FinishRequest, StartRequest, StartResponse, XComPullRequest } from "./protocol.ts";
+import { tryEnded, tryStarted } from "../../observability/try-events.ts";
+import { registerSecretsRoutes } from "./secrets-routes.ts";
+import { registerBreakerRoutes } from "./breaker-routes.ts";
+import { registerSlaRoutes } from "./sla-routes.ts";
+import { registerLineageRoutes } from "./lineage-routes.ts";
+import { registerDatasetRoutes } from "./dataset-routes.ts";
+import { registerAlertingRoutes } from "./alerting-routes.ts";
 
 /** How a try ended, as the scheduler needs it to plan the run's next step. */
 export interface TryOutcome {
@@ -66,9 +73,14 @@ export class ExecutionApi {
       return noContent;
     });
     this.route("POST", "/ti/skip", (c, body) => this.skip(c, body as { task_ids: string[]; map_index: number }));
-    this.route("GET", "/variables/:key", (_c, _body, key) => this.variable(key));
-    this.route("GET", "/connections/:connId", (_c, _body, connId) => this.connection(connId));
+    registerSecretsRoutes(this, db, hooks);
     this.route("POST", "/ti/finish", (c, body) => this.finish(c, body as FinishRequest));
+    registerDeferralRoutes(this, db, hooks);
+    registerBreakerRoutes(this, db, hooks);
+    registerSlaRoutes(this, db, hooks);
+    registerLineageRoutes(this, db, hooks);
+    registerDatasetRoutes(this, db, hooks);
+    registerAlertingRoutes(this, db, hooks);
   }
 
   /** Answers one request. `path` is relative to the API's prefix, e.g. `/ti/start`. */
@@ -108,6 +120,7 @@ export class ExecutionApi {
   private async start(c: TokenClaims, body: StartRequest): Promise<ApiResponse> {
     const t = await startTry(this.db, c, c.tryNumber, String(body.hostname ?? ""), Number(body.pid ?? 0));
     if (!t) return problem(409, "Conflict", "This try is no longer queued (cleared, marked, or already started): do not run it.");
+    tryStarted(c, t.start_date);
     const response: StartResponse = {
       dag_run: {
         dag_id: c.dagId, run_id: c.runId, run_type: t.run_type, logical_date: t.logical_date.toISOString(),
@@ -115,7 +128,7 @@ export class ExecutionApi {
         data_interval_end: (t.data_interval_end ?? t.logical_date).toISOString(),
         conf: t.conf, external_trigger: t.external_trigger, start_date: iso(t.run_start_date),
       },
-      ti: { try_number: t.try_number, max_tries: t.max_tries, start_date: t.start_date.toISOString(), map_index: t.map_index },
+      ti: { try_number: t.try_number, max_tries: t.max_tries, start_date: t.start_date.toISOString(), map_index: t.map_index, next_method: t.next_method, next_kwargs: t.next_kwargs },
       expanded_ti_count: t.expanded_ti_count,
       prev_success: t.prev_logical_date
         ? { logical_date: t.prev_logical_date.toISOString(), data_interval_start: iso(t.prev_data_interval_start), data_interval_end: iso(t.prev_data_interval_end), start_date: iso(t.prev_start_date), end_date: iso(t.prev_end_date) }
@@ -162,25 +175,8 @@ export class ExecutionApi {
     return json({ skipped });
   }
 
-  private async variable(key: string): Promise<ApiResponse> {
-    const fromEnv = await environmentSecrets.getVariable(key);
-    const value = fromEnv ?? (await this.db.query<{ val: string }>("SELECT val FROM variable WHERE key = $1", [key])).rows[0]?.val;
-    return value === undefined ? problem(404, "Not Found", `Variable "${key}" does not exist.`) : json({ key, value });
-  }
-
-  private async connection(connId: string): Promise<ApiResponse> {
-    const fromEnv = await environmentSecrets.getConnection(connId);
-    if (fromEnv) return json(fromEnv);
-    const { rows } = await this.db.query<Record<string, unknown>>("SELECT * FROM connection WHERE conn_id = $1", [connId]);
-    const row = rows[0];
-    if (!row) return problem(404, "Not Found", `Connection "${connId}" does not exist.`);
-    return json({
-      connId: row.conn_id, connType: row.conn_type, description: row.description, host: row.host, login: row.login,
-      password: row.password, schema: row.schema, port: row.port, extra: row.extra ? JSON.parse(row.extra as string) : null,
-    });
-  }
-
   private async finish(c: TokenClaims, body: FinishRequest): Promise<ApiResponse> {
+    if (body.state === "deferred") return finishDeferred(this.db, this.hooks, c, body);
     const outcome: TryOutcome = {
       state: body.state,
       nextRetryAt: body.next_retry_at ? new Date(body.next_retry_at) : null,
@@ -188,6 +184,7 @@ export class ExecutionApi {
     };
     const finish = {
       ...outcome,
+      state: body.state,
       error: body.error ?? null,
       renderedMapIndex: body.rendered_map_index ?? null,
       rendered: body.rendered ?? {},
@@ -205,6 +202,7 @@ export class ExecutionApi {
     if (!done) return problem(409, "Conflict", "This try is no longer running; its outcome was not recorded.");
     if (queuedDags.length) this.hooks.onDatasetsQueued?.(queuedDags);
     this.hooks.onTryFinished(c, outcome);
+    tryEnded(c, outcome.state, body.error ?? null);
     return noContent;
   }
 }

@@ -18,7 +18,7 @@ export interface StartResponse {
     external_trigger: boolean;
     start_date: string | null;
   };
-  ti: { try_number: number; max_tries: number; start_date: string; map_index: number };
+  ti: { try_number: number; max_tries: number; start_date: string; map_index: number; next_method?: string | null; next_kwargs?: JsonObject | null };
   expanded_ti_count: number | null;
   /** For a dataset-triggered run: the events it consumed, by dataset URI. */
   triggering_dataset_events?: Record<string, Array<{ uri: string; extra: JsonObject; timestamp: string; source_dag_id: string | null; source_task_id: string | null; source_run_id: string | null; source_map_index: number | null }>>;
@@ -26,7 +26,7 @@ export interface StartResponse {
 }
 
 export interface FinishRequest {
-  state: "success" | "skipped" | "failed" | "up_for_retry" | "up_for_reschedule";
+  state: "success" | "skipped" | "failed" | "up_for_retry" | "up_for_reschedule" | "deferred";
   error: string | null;
   next_retry_at: string | null;
   reschedule_at: string | null;
@@ -35,6 +35,16 @@ export interface FinishRequest {
   log_path: string | null;
   /** The task's outlets, when the try succeeded: each becomes a dataset event (Airflow 2.4+). */
   outlet_events?: Array<{ uri: string; extra: JsonObject }>;
+  /** With state "deferred": the trigger to run and how to resume (see webserver/execution-api/deferral-routes.ts). */
+  deferral?: DeferralRequest;
+}
+
+export interface DeferralRequest {
+  classpath: string;
+  trigger_kwargs: JsonObject;
+  next_method: string;
+  next_kwargs: JsonObject;
+  trigger_timeout: string | null;
 }
 
 export interface XComPullRequest {

@@ -16,9 +16,12 @@ import { dagRoutes } from "./routes/dag.ts";
 import { dagsRoutes } from "./routes/dags.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { loginRoutes, loadLoggedInUser } from "./routes/login.ts";
+import { auditTrail } from "../audit-trail.ts";
 import { poolRoutes } from "./routes/pools.ts";
+import { resilienceRoutes } from "./routes/resilience.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { variableRoutes } from "./routes/variables.ts";
+import { lineageRoutes } from "./routes/lineage.ts";
 
 export type { UiHooks } from "./context.ts";
 
@@ -53,6 +56,7 @@ export function uiRouter(db: Database, hooks: UiHooks, options: UiOptions = {}):
     renderPage(res, "error", "Access denied", { status: 403, message: "The form's CSRF token is missing or stale: reload the page and try again." }, 403);
   }));
   router.use(loadLoggedInUser(db, sessions));
+  router.use(auditTrail(db, "ui"));
 
   loginRoutes(router, ctx, sessions);
   // Everything below needs a logged-in user.
@@ -68,8 +72,10 @@ export function uiRouter(db: Database, hooks: UiHooks, options: UiOptions = {}):
     const role = (res.locals.uiUser as { role: string }).role;
     res.locals.nav = {
       datasets: isAuthorized(role, "can_read", Resource.DATASET),
+      dagDependencies: isAuthorized(role, "can_read", Resource.DAG_DEPENDENCIES),
       auditLog: isAuthorized(role, "can_read", Resource.AUDIT_LOG),
       pools: isAuthorized(role, "can_read", Resource.POOL),
+      slaMisses: isAuthorized(role, "can_read", Resource.SLA_MISS),
       variables: isAuthorized(role, "can_read", Resource.VARIABLE),
       connections: isAuthorized(role, "can_read", Resource.CONNECTION),
     };
@@ -90,7 +96,9 @@ export function uiRouter(db: Database, hooks: UiHooks, options: UiOptions = {}):
   variableRoutes(router, ctx);
   connectionRoutes(router, ctx);
   adminRoutes(router, ctx);
+  resilienceRoutes(router, ctx);
   eventRoutes(router, ctx);
+  lineageRoutes(router, ctx);
 
   router.use((req: Request, res: Response) => {
     renderPage(res, "error", "Not found", { status: 404, message: `There is no page at ${req.path}.` }, 404);

@@ -118,3 +118,16 @@ export async function triggeringDatasetEvents(db: Queryable, dagId: string, logi
   }
   return byUri;
 }
+
+/** The latest `limit` events of one dataset, oldest first (`inlet_events`). Parameters: uri, limit. */
+export async function eventsOfDataset(db: Queryable, uri: string, limit: number): Promise<DatasetEventRow[]> {
+  const { rows } = await db.query<DatasetEventRow>(
+    `SELECT * FROM (
+       SELECT ds.uri, e.extra, e.timestamp, e.source_dag_id, e.source_task_id, e.source_run_id, e.source_map_index, e.id
+         FROM dataset_event e JOIN dataset ds ON ds.id = e.dataset_id
+        WHERE ds.uri = $1 ORDER BY e.timestamp DESC, e.id DESC LIMIT $2
+     ) latest ORDER BY timestamp, id`,
+    [uri, limit],
+  );
+  return rows.map(({ uri, extra, timestamp, source_dag_id, source_task_id, source_run_id, source_map_index }) => ({ uri, extra, timestamp, source_dag_id, source_task_id, source_run_id, source_map_index }));
+}

@@ -132,6 +132,7 @@ export async function markSchedulable(
     `UPDATE task_instance ti
         SET state = CASE WHEN c.noop THEN 'success' ELSE 'scheduled' END,
             try_number = ti.try_number + CASE WHEN c.from_state = 'up_for_reschedule' THEN 0 ELSE 1 END,
+            next_method = CASE WHEN c.from_state = 'up_for_reschedule' THEN ti.next_method END,
             start_date = CASE WHEN c.noop THEN now() ELSE ti.start_date END,
             end_date = CASE WHEN c.noop THEN now() ELSE NULL END,
             duration = CASE WHEN c.noop THEN 0 ELSE ti.duration END,
@@ -146,6 +147,9 @@ export async function markSchedulable(
 
 export interface StartedTry {
   try_number: number;
+  /** Set when the try resumes from deferral (Airflow's next_method / next_kwargs, with the trigger's `event`). */
+  next_method: string | null;
+  next_kwargs: JsonObject | null;
   max_tries: number;
   start_date: Date;
   map_index: number;
@@ -175,15 +179,16 @@ export async function startTry(db: Queryable, key: TiKey, tryNumber: number, hos
     `WITH started AS (
        UPDATE task_instance
           SET state = 'running',
-              start_date = CASE WHEN reschedule_at IS NOT NULL THEN coalesce(start_date, now()) ELSE now() END,
+              start_date = CASE WHEN reschedule_at IS NOT NULL OR next_method IS NOT NULL THEN coalesce(start_date, now()) ELSE now() END,
               end_date = NULL, hostname = $6, pid = $7, last_heartbeat_at = now(), updated_at = now()
         WHERE dag_id = $1 AND run_id = $2 AND task_id = $3 AND map_index = $4 AND try_number = $5 AND state = 'queued'
         RETURNING *
      ), cleared AS (
        DELETE FROM xcom x USING started s
         WHERE x.dag_id = s.dag_id AND x.run_id = s.run_id AND x.task_id = s.task_id AND x.map_index = s.map_index
+          AND s.next_method IS NULL
      )
-     SELECT s.try_number, s.max_tries, s.start_date, s.map_index, r.run_type, r.logical_date, r.data_interval_start,
+     SELECT s.try_number, s.max_tries, s.start_date, s.map_index, s.next_method, s.next_kwargs, r.run_type, r.logical_date, r.data_interval_start,
             r.data_interval_end, r.conf, r.external_trigger, r.start_date AS run_start_date,
             CASE WHEN s.map_index >= 0 THEN (SELECT count(*)::int FROM task_instance t
                   WHERE t.dag_id = s.dag_id AND t.run_id = s.run_id AND t.task_id = s.task_id) END AS expanded_ti_count,
@@ -230,7 +235,8 @@ export async function finishTry(db: Queryable, key: TiKey, tryNumber: number, fi
     `WITH finished AS (
        UPDATE task_instance
           SET state = $6, end_date = now(), duration = extract(epoch FROM now() - start_date),
-              error = $7, next_retry_at = $8, reschedule_at = $9, rendered_map_index = $10, updated_at = now()
+              error = $7, next_retry_at = $8, reschedule_at = $9, rendered_map_index = $10, updated_at = now(),
+              next_method = NULL, next_kwargs = NULL, trigger_timeout = NULL
         WHERE dag_id = $1 AND run_id = $2 AND task_id = $3 AND map_index = $4 AND try_number = $5 AND state = 'running'
         RETURNING *
      ), history AS (

@@ -1,4 +1,5 @@
 import type { Queryable } from "../../../core/store/database.ts";
+import type { DagDependency } from "../../../core/dag-dependencies.ts";
 
 /** Pools with how many slots their TIs use now. No parameters. */
 export async function listPoolUsage(db: Queryable) {
@@ -90,6 +91,39 @@ export async function datasetDags(db: Queryable): Promise<Array<{ uri: string; d
      SELECT DISTINCT u #>> '{}' AS uri, l.dag_id, 'consumer' AS role
        FROM latest l, jsonb_path_query(l.data -> 'timetable', 'lax $.**.uri') u
       ORDER BY 1, 3, 2`,
+  );
+  return rows;
+}
+
+/** Every active DAG's `dag_dependencies`, from its latest serialized version, with the DAG that declares each. No parameters. */
+export async function listDagDependencies(db: Queryable): Promise<Array<{ dag_id: string; dependencies: DagDependency[] }>> {
+  const { rows } = await db.query<{ dag_id: string; dependencies: DagDependency[] | null }>(
+    `SELECT DISTINCT ON (s.dag_id) s.dag_id, s.data -> 'dag_dependencies' AS dependencies
+       FROM serialized_dag s JOIN dag d ON d.dag_id = s.dag_id AND d.is_active
+      ORDER BY s.dag_id, s.version DESC`,
+  );
+  return rows.map((r) => ({ dag_id: r.dag_id, dependencies: r.dependencies ?? [] }));
+}
+
+/** A dataset's most recent events. Parameters: uri, limit. */
+export async function listDatasetEvents(db: Queryable, uri: string, limit: number) {
+  const { rows } = await db.query<{ id: number; timestamp: Date; extra: Record<string, unknown>; source_dag_id: string | null; source_task_id: string | null; source_run_id: string | null; source_map_index: number | null }>(
+    `SELECT e.id, e.timestamp, e.extra, e.source_dag_id, e.source_task_id, e.source_run_id, e.source_map_index
+       FROM dataset_event e JOIN dataset d ON d.id = e.dataset_id
+      WHERE d.uri = $1
+      ORDER BY e.timestamp DESC, e.id DESC LIMIT $2`,
+    [uri, limit],
+  );
+  return rows;
+}
+
+/** Dataset-triggered runs of these DAGs dated at or after `since`, oldest first. Parameters: dag ids, since. */
+export async function datasetTriggeredRunsSince(db: Queryable, dagIds: string[], since: Date) {
+  const { rows } = await db.query<{ dag_id: string; run_id: string; logical_date: Date; state: string }>(
+    `SELECT dag_id, run_id, logical_date, state FROM dag_run
+      WHERE dag_id = ANY($1::text[]) AND run_type = 'dataset_triggered' AND logical_date >= $2
+      ORDER BY logical_date, id`,
+    [dagIds, since],
   );
   return rows;
 }

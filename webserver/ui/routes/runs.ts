@@ -7,6 +7,7 @@ import { dagAbilities, loadDag, page, param, query, requireAbility, runUrl, tiUr
 import { listMappedInstances, listTries, listXComs, renderedFields } from "../queries/task-instance.ts";
 import { formatDuration, renderPage } from "../render.ts";
 import { stateClass } from "../states.ts";
+import { redact } from "../../../core/masking/secrets-masker.ts";
 
 const mapIndexOf = (raw: string): number => {
   if (raw === "") return -1;
@@ -49,7 +50,7 @@ export function runRoutes(router: express.Router, ctx: UiContext): void {
       tries: tries.map((t) => ({ ...t, cls: stateClass(t.state), durationText: formatDuration(t.duration) })),
       logTries: can.canReadLogs ? logTries : [],
       rendered: ti ? Object.entries((await renderedFields(ctx.db, key)) ?? {}).map(([name, value]) => ({ name, value: typeof value === "string" ? value : JSON.stringify(value, null, 2) })) : [],
-      xcoms: ti && can.canReadXcom ? (await listXComs(ctx.db, key)).map((x) => ({ ...x, valueText: JSON.stringify(x.value, null, 2) })) : [],
+      xcoms: ti && can.canReadXcom ? (await listXComs(ctx.db, key)).map((x) => ({ ...x, valueText: redact(JSON.stringify(x.value, null, 2)) })) : [],
     });
   }));
 

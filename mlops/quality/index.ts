@@ -1,0 +1,10 @@
+export { batchFromRows, inferDtype, isNull } from "./batch.ts";
+export type { Batch, Row } from "./batch.ts";
+export { ExpectationError } from "./expectation.ts";
+export { DataQualityGateOperator, loadBatch, loadSuite } from "./gate-operator.ts";
+export type { BatchSource, QualityGateOptions } from "./gate-operator.ts";
+export { renderValidationReport } from "./report.ts";
+export type { ResultFormat } from "./results.ts";
+export { readFileBatch, readPostgresBatch } from "./sources.ts";
+export { checkSuite, EXPECTATIONS, summarize, validate } from "./validate.ts";
+export type { ExpectationConfig, ExpectationSuite, ExpectationValidationResult, ValidationResult } from "./validate.ts";

@@ -1,0 +1,2 @@
+export { parseArgs, spawnServerProcess, stopServerProcess } from "./server-process.ts";
+export type { ServerProcess } from "./server-process.ts";
