@@ -19,5 +19,8 @@ export default defineConfig({
     // Suites start databases, servers and runner processes in their hooks; on a loaded 2-core machine that can take a while.
     hookTimeout: 60_000,
     pool: "forks",
+    // Many suites wait on runner processes, servers and timers: two at once on a 2-core machine (vitest's default there is
+    // one) saves minutes; three starved the CPU-heavy ones (schemathesis, CLI spawns) into timeouts.
+    maxWorkers: 2,
   },
 });

@@ -124,7 +124,7 @@ export class ExecutionApiClient implements TaskRuntime {
   /** One attempt: the lineage sender (lineage/emitter.ts) retries and buffers, and must not wait out `call`'s retries. */
   async sendLineageEvent(event: object): Promise<void> {
     const { status, data } = await this.callOnce("POST", "/lineage/events", event);
-    if (status !== 204) throw new Error(`the lineage service refused the event: ${status} ${JSON.stringify(data)}`);
+    if (status !== 202 && status !== 204) throw new Error(`the lineage service refused the event: ${status} ${JSON.stringify(data)}`);
   }
 
   async skipTasks(taskIds: readonly string[], mapIndex: number): Promise<void> {

@@ -1,9 +1,8 @@
 import type { Database } from "../core/store/database.ts";
-import { BufferedSender } from "./emitter.ts";
 import { errorMessageFacet, jobTypeFacet, nominalTimeFacet, processingEngineFacet } from "./facets.ts";
 import { processLineage } from "./process-emitter.ts";
 import { dagRunUuid } from "./run-id.ts";
-import { recordLineageEvent } from "./store/record-event.ts";
+import { lineageWriterFor } from "./store/record-event.ts";
 import { PRODUCER, RUN_EVENT_SCHEMA_URL, type EventType, type RunEvent } from "./types.ts";
 
 export interface DagRunFacts {
@@ -35,8 +34,6 @@ export function dagRunEvent(type: EventType, namespace: string, run: DagRunFacts
   };
 }
 
-const builtins = new WeakMap<Database, BufferedSender>();
-
 /**
  * The scheduler's side: a DAG run started or ended. Sent in the background, after the caller's transaction, to the
  * configured transports and (the scheduler has the database) straight into Updraft's own lineage service.
@@ -46,13 +43,7 @@ export function emitDagRunEvent(db: Database, type: "START" | "COMPLETE" | "FAIL
   if (!shared) return;
   const event = dagRunEvent(type, shared.config.namespace, run, type === "FAIL" ? reason || "the DAG run failed" : undefined);
   shared.emitter.emit(event);
-  if (!shared.config.builtin) return;
-  let sender = builtins.get(db);
-  if (!sender) {
-    sender = new BufferedSender({ name: "updraft lineage service", send: (e) => db.transaction((tx) => recordLineageEvent(tx, e)) });
-    builtins.set(db, sender);
-  }
-  sender.enqueue(event);
+  if (shared.config.builtin) lineageWriterFor(db).add(event);
 }
 
 /** `dags test`'s side (no database): the DAG run's events go to the configured transports only. */
