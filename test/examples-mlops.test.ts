@@ -67,7 +67,8 @@ afterAll(async () => {
 
 // The CLI runs are separate processes and the lineage chain runs in this one: all side by side.
 describe.concurrent("end-to-end MLOps examples", { timeout: 120_000 }, () => {
-  // The slowest first: vitest runs five at a time.
+  // The slowest first: vitest runs five at a time. Skipped only where no mlflow binary is installed (a developer machine
+  // without /opt/updraft-mlflow-venv); under UPDRAFT_REQUIRE_SERVICES=1 (CI) a missing MLflow fails the suite instead.
   it.skipIf(!MLFLOW_AVAILABLE)("churn_pipeline registers in a real MLflow tracking server and moves the version to Production", async () => {
     const server = await startMlflowServer();
     try {

@@ -207,6 +207,7 @@ describeRedis("Redis online store", () => {
 const feastStarting: Promise<FeastServer> | null = FEAST_AVAILABLE ? startFeastServer() : null;
 feastStarting?.catch(() => undefined); // awaited (and reported) by the suite below
 
+// Skipped only without a Feast install (.ci/run puts one in /opt/updraft-feast-venv; CI requires it).
 describe.skipIf(!FEAST_AVAILABLE)(`HTTP client against a real Feast feature server (${FEAST_PYTHON})`, () => {
   let feast: FeastServer;
   let client: FeastFeatureServerClient;
